@@ -1,0 +1,327 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Google.Protobuf;
+using Kapacitor.Udf.Framing;
+using Kapacitor.Udf.Protocol;
+
+namespace Kapacitor.Udf.Agent;
+
+/// <summary>
+/// The only path to the output: whole frames under one lock, the data gate, and the flush policy.
+/// </summary>
+/// <remarks>
+/// <para><b>Lock.</b> <c>_lock</c> guards every field below it and the <see cref="PipeWriter"/>. It is held across
+/// a flush, so a slow consumer stalls every writer (back-pressure) instead of letting output pile up. Members
+/// ending in <c>Unsynchronized</c> must be called with the lock held.</para>
+/// <para><b>Data gate.</b> Kapacitor cannot read data before it has the Init (and Restore) answer (reference
+/// §2.4), so data written before <see cref="OpenDataGateAsync"/> is framed into a held buffer, bounded by
+/// <c>maxHeldBytes</c>; beyond it writers wait for the gate.</para>
+/// <para><b>Flush policy.</b> Management responses flush at once. Data flushes when the input side is idle or
+/// <c>flushThreshold</c> bytes are pending, never per point while input is streaming.</para>
+/// <para>Awaits here deliberately keep the caller's context: on the agent's dedicated threads a continuation
+/// returns to that thread, so a starved thread pool cannot delay a keepalive.</para>
+/// </remarks>
+internal sealed class ResponseWriter
+{
+    private enum After
+    {
+        FlushNow,
+        FlushIfIdle,
+        WaitForGate,
+    }
+
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly PipeWriter _output;
+    private readonly long _flushThreshold;
+    private readonly long _maxHeldBytes;
+    private readonly Action<Exception> _onOutputLost;
+    private readonly TaskCompletionSource _gateOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Response _scratch = new();
+    private ArrayBufferWriter<byte>? _held;
+    private int _heldFrames;
+    private bool _dataOpen;
+    private long _unflushed;
+    private long _flushCount;
+    private volatile bool _inputBusy;
+    private volatile UdfOutputClosedException? _closed;
+
+    public ResponseWriter(PipeWriter output, long flushThreshold, long maxHeldBytes, Action<Exception> onOutputLost)
+    {
+        _output = output;
+        _flushThreshold = flushThreshold;
+        _maxHeldBytes = maxHeldBytes;
+        _onOutputLost = onOutputLost;
+    }
+
+    /// <summary>How many flushes have reached the output: the monitor's evidence that Kapacitor heard from us.</summary>
+    public long FlushCount => Interlocked.Read(ref _flushCount);
+
+    /// <summary>Whether the worker has input queued.</summary>
+    public bool IsInputBusy => _inputBusy;
+
+    /// <summary>Frames held back by the gate when the output was completed without it opening.</summary>
+    public int DroppedHeldFrames { get; private set; }
+
+    /// <summary>Writes a management answer (info, init, snapshot, restore, keepalive, error) and flushes.</summary>
+    public ValueTask WriteManagementAsync(Response response)
+    {
+        // kapacitord panics on a Response with no message (influxdata/kapacitor#2132): refuse it here, once.
+        if (response.MessageCase == Response.MessageOneofCase.None)
+        {
+            throw new ArgumentException("a Response with no message set would crash kapacitord (#2132)", nameof(response));
+        }
+
+        return WriteLockedAsync(response, static (w, r) =>
+        {
+            w.WriteFrameUnsynchronized(r, isData: false);
+            return After.FlushNow;
+        }, CancellationToken.None);
+    }
+
+    public ValueTask WritePointAsync(Point point, CancellationToken cancellationToken) =>
+        WriteLockedAsync(point, static (w, p) =>
+        {
+            if (w.GateFullUnsynchronized)
+            {
+                return After.WaitForGate;
+            }
+
+            w._scratch.Point = p;
+            w.WriteScratchUnsynchronized();
+            return After.FlushIfIdle;
+        }, cancellationToken);
+
+    public ValueTask WriteBatchAsync(BeginBatch begin, IReadOnlyList<Point> points, EndBatch end, CancellationToken cancellationToken)
+    {
+        // Kapacitor sizes its buffer from begin.size and panics when it is negative: always send the real count.
+        if (begin.Size != points.Count)
+        {
+            begin = new BeginBatch(begin) { Size = points.Count };
+        }
+
+        return WriteLockedAsync((begin, points, end), static (w, batch) =>
+        {
+            if (w.GateFullUnsynchronized)
+            {
+                return After.WaitForGate;
+            }
+
+            w._scratch.Begin = batch.begin;
+            w.WriteScratchUnsynchronized();
+            for (var i = 0; i < batch.points.Count; i++)
+            {
+                w._scratch.Point = batch.points[i];
+                w.WriteScratchUnsynchronized();
+            }
+
+            w._scratch.End = batch.end;
+            w.WriteScratchUnsynchronized();
+            return After.FlushIfIdle;
+        }, cancellationToken);
+    }
+
+    /// <summary>An unsolicited keepalive answer while a handler call runs long; skipped when a writer holds the lock.</summary>
+    /// <returns><see langword="false"/> when it was skipped.</returns>
+    public async ValueTask<bool> TryWriteHeartbeatAsync(long time)
+    {
+        if (_closed is not null || !_lock.Wait(0))
+        {
+            return false;
+        }
+
+        try
+        {
+            WriteFrameUnsynchronized(new Response { Keepalive = new KeepaliveResponse { Time = time } }, isData: false);
+            await FlushUnsynchronizedAsync();
+            return true;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Lets data through: releases the held frames, in order, and flushes them.</summary>
+    public async ValueTask OpenDataGateAsync()
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            if (_dataOpen || _closed is not null)
+            {
+                return;
+            }
+
+            _dataOpen = true;
+            if (_held is not null)
+            {
+                _output.Write(_held.WrittenSpan);
+                _unflushed += _held.WrittenCount;
+                _held = null;
+                await FlushUnsynchronizedAsync();
+            }
+        }
+        finally
+        {
+            _lock.Release();
+            _gateOpened.TrySetResult();
+        }
+    }
+
+    /// <summary>The worker has more input queued: data may wait for the next flush.</summary>
+    public void MarkInputBusy() => _inputBusy = true;
+
+    /// <summary>The worker ran out of input: flush whatever data is pending, so nothing sits while Kapacitor waits.</summary>
+    public async ValueTask MarkInputIdleAsync()
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            _inputBusy = false;
+            if (_unflushed > 0 && _closed is null)
+            {
+                await FlushUnsynchronizedAsync();
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Flushes what is pending and completes the output (the consumer sees end of stream). Idempotent.</summary>
+    /// <param name="reason">Why data is no longer accepted, for later emitters.</param>
+    public async ValueTask CompleteAsync(string reason)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            if (_closed is not null)
+            {
+                return;
+            }
+
+            if (_held is not null)
+            {
+                DroppedHeldFrames = _heldFrames;
+                _held = null;
+            }
+
+            _closed = new UdfOutputClosedException(reason);
+            await FlushUnsynchronizedAsync(throwIfLost: false);
+            await _output.CompleteAsync();
+        }
+        finally
+        {
+            _lock.Release();
+            _gateOpened.TrySetResult();
+        }
+    }
+
+    /// <summary>Stops all writing at once, without waiting for the lock: the output is gone or the agent gave up.</summary>
+    public void Abort(Exception reason)
+    {
+        _closed ??= new UdfOutputClosedException($"output aborted: {reason.Message}", reason);
+        _output.CancelPendingFlush();
+        _gateOpened.TrySetResult();
+    }
+
+    private bool GateFullUnsynchronized =>
+        !_dataOpen && _held is { WrittenCount: > 0 } held && held.WrittenCount >= _maxHeldBytes;
+
+    private async ValueTask WriteLockedAsync<TState>(TState state, Func<ResponseWriter, TState, After> write, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await _lock.WaitAsync(cancellationToken);
+            After after;
+            try
+            {
+                if (_closed is { } closed)
+                {
+                    throw closed;
+                }
+
+                after = write(this, state);
+                if (after == After.FlushNow || (after == After.FlushIfIdle && (!_inputBusy || _unflushed >= _flushThreshold)))
+                {
+                    await FlushUnsynchronizedAsync();
+                }
+            }
+            finally
+            {
+                _lock.Release();
+            }
+
+            if (after != After.WaitForGate)
+            {
+                return;
+            }
+
+            await _gateOpened.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void WriteScratchUnsynchronized()
+    {
+        try
+        {
+            WriteFrameUnsynchronized(_scratch, isData: true);
+        }
+        finally
+        {
+            _scratch.ClearMessage();
+        }
+    }
+
+    // The one write primitive: a whole frame, to the output or (data before the gate opens) to the held buffer.
+    private void WriteFrameUnsynchronized(IMessage response, bool isData)
+    {
+        if (isData && !_dataOpen)
+        {
+            _held ??= new ArrayBufferWriter<byte>();
+            VarintFrame.WriteFrame(_held, response);
+            _heldFrames++;
+            return;
+        }
+
+        _unflushed += VarintFrame.WriteFrame(_output, response);
+    }
+
+    private async ValueTask FlushUnsynchronizedAsync(bool throwIfLost = true)
+    {
+        if (_unflushed == 0)
+        {
+            return;
+        }
+
+        Exception? lost = null;
+        try
+        {
+            var result = await _output.FlushAsync();
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                lost = new IOException(result.IsCanceled ? "output flush was cancelled" : "the output was closed by the reader");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            lost = ex;
+        }
+
+        _unflushed = 0;
+        if (lost is null)
+        {
+            Interlocked.Increment(ref _flushCount);
+            return;
+        }
+
+        var closed = new UdfOutputClosedException($"the output is closed: {lost.Message}", lost);
+        _closed ??= closed;
+        _onOutputLost(lost);
+        if (throwIfLost)
+        {
+            throw closed;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Buffers;
+using Google.Protobuf;
+using Kapacitor.Udf.Framing;
+using Kapacitor.Udf.Protocol;
+
+namespace Kapacitor.Udf.Agent;
+
+public sealed partial class UdfAgent
+{
+    private long _inputPosition;
+    private RateLimitedLog? _unknownRequests;
+
+    // The reader thread: frames in, keepalives answered at once, everything else queued in order.
+    private async Task ReadLoopAsync()
+    {
+        var inputBroken = false;
+        try
+        {
+            await ReadFramesAsync();
+        }
+        catch (FrameException ex)
+        {
+            await FailAsync($"read error at byte offset {_inputPosition}: {ex.Message}", ex);
+        }
+        catch (UdfOutputClosedException)
+        {
+            // Answering a keepalive found the output gone; the agent is already giving up.
+        }
+        catch (Exception ex)
+        {
+            inputBroken = true;
+            await FailAsync($"read error: {ex.Message}", ex);
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            StartDrainClock("the input ended");
+        }
+
+        if (_failure is not null && !inputBroken)
+        {
+            await DiscardUntilEndAsync();
+        }
+
+        await _input.CompleteAsync();
+    }
+
+    private async Task ReadFramesAsync()
+    {
+        while (true)
+        {
+            var result = await _input.ReadAsync();
+            var buffer = result.Buffer;
+            try
+            {
+                while (true)
+                {
+                    var frameStart = buffer;
+                    if (!VarintFrame.TryReadFrame(ref buffer, _options.MaxFrameSize, out var payload))
+                    {
+                        break;
+                    }
+
+                    await DispatchAsync(payload);
+                    _inputPosition += frameStart.Length - buffer.Length;
+                    if (_failure is not null)
+                    {
+                        return;
+                    }
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        throw VarintFrame.DescribeTruncation(buffer);
+                    }
+
+                    return;
+                }
+            }
+            finally
+            {
+                _input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+
+    private async ValueTask DispatchAsync(ReadOnlySequence<byte> payload)
+    {
+        Request request;
+        try
+        {
+            request = Request.Parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            await FailAsync($"read error at byte offset {_inputPosition}: malformed Request of {payload.Length} bytes: {ex.Message}", ex);
+            return;
+        }
+
+        switch (request.MessageCase)
+        {
+            case Request.MessageOneofCase.Keepalive:
+                var time = request.Keepalive.Time;
+                _monitor.OnKeepaliveRequest(time);
+                await _writer.WriteManagementAsync(new Response { Keepalive = new KeepaliveResponse { Time = time } });
+                break;
+            case Request.MessageOneofCase.None:
+                // Go and Python ignore what they do not understand (requirement 6); so do we, audibly.
+                _unknownRequests ??= new RateLimitedLog(_log, "Ignoring a request with no known message set at byte offset {Offset}");
+                _unknownRequests.Warn(_inputPosition);
+                break;
+            default:
+                await _queue.Writer.WriteAsync(request);
+                break;
+        }
+    }
+
+    // After a fatal error Kapacitor still writes until it has read our ErrorResponse; reading on (and dropping
+    // the bytes) lets it record our text rather than a broken pipe. Bounded by the drain deadline.
+    private async Task DiscardUntilEndAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync();
+                _input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            _log.Debug(ex, "The input broke while being discarded after the error");
+        }
+    }
+}

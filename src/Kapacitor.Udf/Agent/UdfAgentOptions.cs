@@ -1,0 +1,61 @@
+using Kapacitor.Udf.Framing;
+using Serilog;
+
+namespace Kapacitor.Udf.Agent;
+
+/// <summary>The limits and collaborators of one <see cref="UdfAgent"/>. Every limit has a safe default.</summary>
+public sealed class UdfAgentOptions
+{
+    /// <summary>The largest request payload accepted, checked before anything is allocated (default 64 MiB).
+    /// Snapshots larger than this are refused, since they could never be restored.</summary>
+    public long MaxFrameSize { get; init; } = VarintFrame.DefaultMaxFrameSize;
+
+    /// <summary>How many requests may wait for the handler (default 256). When full, the agent stops reading
+    /// input, so Kapacitor blocks instead of memory growing.</summary>
+    public int QueueCapacity { get; init; } = 256;
+
+    /// <summary>How long one handler call may run, kept alive by heartbeats, before it is declared hung and the
+    /// agent fails with an ErrorResponse (default 5 minutes; <see cref="TimeSpan.Zero"/> = no limit).</summary>
+    public TimeSpan MaxHandlerTime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Kapacitor's <c>timeout</c> assumed until its keepalive cadence reveals the real one (default 10 s,
+    /// the value in Kapacitor's sample config).</summary>
+    public TimeSpan DefaultKeepaliveTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the agent may take to finish after its input ends, an error, or a termination signal,
+    /// before it gives up and ends with a failure. <see langword="null"/> (the default) uses Kapacitor's estimated
+    /// <c>timeout</c>.</summary>
+    public TimeSpan? DrainTimeout { get; init; }
+
+    /// <summary>How many bytes of data emitted before Kapacitor may receive it are held (default 1 MiB); beyond
+    /// that, emitters wait.</summary>
+    public int MaxHeldDataBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Pending data bytes that force a flush even while input is still streaming (default 64 KiB).</summary>
+    public int FlushThresholdBytes { get; init; } = 64 * 1024;
+
+    /// <summary>The clock behind every timeout and heartbeat.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the agent logs (default: nowhere). Hosting sets a one-line-per-event STDERR logger.</summary>
+    public ILogger Logger { get; init; } = Serilog.Core.Logger.None;
+
+    internal void Validate()
+    {
+        Require(MaxFrameSize > 0, nameof(MaxFrameSize), "must be positive");
+        Require(QueueCapacity > 0, nameof(QueueCapacity), "must be positive");
+        Require(MaxHandlerTime >= TimeSpan.Zero, nameof(MaxHandlerTime), "must not be negative");
+        Require(DefaultKeepaliveTimeout > TimeSpan.Zero, nameof(DefaultKeepaliveTimeout), "must be positive");
+        Require(DrainTimeout is null || DrainTimeout > TimeSpan.Zero, nameof(DrainTimeout), "must be positive");
+        Require(MaxHeldDataBytes > 0, nameof(MaxHeldDataBytes), "must be positive");
+        Require(FlushThresholdBytes > 0, nameof(FlushThresholdBytes), "must be positive");
+    }
+
+    private static void Require(bool condition, string name, string rule)
+    {
+        if (!condition)
+        {
+            throw new ArgumentOutOfRangeException(name, $"{name} {rule}");
+        }
+    }
+}
