@@ -122,7 +122,7 @@ internal sealed class KeepaliveMonitor
         }
 
         var method = _method;
-        if (method is null && !_writer.IsInputBusy)
+        if (method is null && !_writer.IsWorkerBusy)
         {
             return;
         }

@@ -16,8 +16,10 @@ namespace Kapacitor.Udf.Agent;
 /// <para><b>Data gate.</b> Kapacitor cannot read data before it has the Init (and Restore) answer (reference
 /// §2.4), so data written before <see cref="OpenDataGateAsync"/> is framed into a held buffer, bounded by
 /// <c>maxHeldBytes</c>; beyond it writers wait for the gate.</para>
-/// <para><b>Flush policy.</b> Management responses flush at once. Data flushes when the input side is idle or
-/// <c>flushThreshold</c> bytes are pending, never per point while input is streaming.</para>
+/// <para><b>Flush policy.</b> Management responses flush at once. Data flushes when the input side is idle (the
+/// reader has no frames in hand, nothing is queued, and no call runs) or <c>flushThreshold</c> bytes are pending,
+/// never per point while input is streaming. Each side marks itself busy and idle; idleness is judged under the
+/// lock, so whichever side goes idle last flushes, exactly once per burst, and an emit while idle flushes at once.</para>
 /// <para>Awaits here deliberately keep the caller's context: on the agent's dedicated threads a continuation
 /// returns to that thread, so a starved thread pool cannot delay a keepalive.</para>
 /// </remarks>
@@ -35,6 +37,7 @@ internal sealed class ResponseWriter
     private readonly long _flushThreshold;
     private readonly long _maxHeldBytes;
     private readonly Action<Exception> _onOutputLost;
+    private readonly Func<bool> _inputQueued;
     private readonly TaskCompletionSource _gateOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Response _scratch = new();
     private ArrayBufferWriter<byte>? _held;
@@ -42,11 +45,15 @@ internal sealed class ResponseWriter
     private bool _dataOpen;
     private long _unflushed;
     private long _flushCount;
-    private volatile bool _inputBusy;
+    private volatile bool _readerBusy;
+    private volatile bool _workerBusy;
+    private bool _outputCompleted;
+    private volatile bool _aborted;
     private volatile UdfOutputClosedException? _closed;
 
-    public ResponseWriter(PipeWriter output, long flushThreshold, long maxHeldBytes, Action<Exception> onOutputLost)
+    public ResponseWriter(PipeWriter output, long flushThreshold, long maxHeldBytes, Func<bool> inputQueued, Action<Exception> onOutputLost)
     {
+        _inputQueued = inputQueued;
         _output = output;
         _flushThreshold = flushThreshold;
         _maxHeldBytes = maxHeldBytes;
@@ -56,8 +63,8 @@ internal sealed class ResponseWriter
     /// <summary>How many flushes have reached the output: the monitor's evidence that Kapacitor heard from us.</summary>
     public long FlushCount => Interlocked.Read(ref _flushCount);
 
-    /// <summary>Whether the worker has input queued.</summary>
-    public bool IsInputBusy => _inputBusy;
+    /// <summary>Whether the worker has input queued or a call running.</summary>
+    public bool IsWorkerBusy => _workerBusy;
 
     /// <summary>Frames held back by the gate when the output was completed without it opening.</summary>
     public int DroppedHeldFrames { get; private set; }
@@ -168,17 +175,37 @@ internal sealed class ResponseWriter
         }
     }
 
-    /// <summary>The worker has more input queued: data may wait for the next flush.</summary>
-    public void MarkInputBusy() => _inputBusy = true;
+    /// <summary>One side of the input has work in hand: data may wait for the next flush.</summary>
+    public void MarkBusy(InputSide side)
+    {
+        if (side == InputSide.Reader)
+        {
+            _readerBusy = true;
+        }
+        else
+        {
+            _workerBusy = true;
+        }
+    }
 
-    /// <summary>The worker ran out of input: flush whatever data is pending, so nothing sits while Kapacitor waits.</summary>
-    public async ValueTask MarkInputIdleAsync()
+    /// <summary>One side of the input ran out of work: if the other has too, flush whatever data is pending, so
+    /// nothing sits while Kapacitor waits.</summary>
+    public async ValueTask MarkIdleAsync(InputSide side)
     {
         await _lock.WaitAsync();
         try
         {
-            _inputBusy = false;
-            if (_unflushed > 0 && _closed is null)
+            // Written under the lock, so of two sides going idle at once the later one sees both flags clear.
+            if (side == InputSide.Reader)
+            {
+                _readerBusy = false;
+            }
+            else
+            {
+                _workerBusy = false;
+            }
+
+            if (InputIdleUnsynchronized && _unflushed > 0 && _closed is null)
             {
                 await FlushUnsynchronizedAsync();
             }
@@ -189,27 +216,37 @@ internal sealed class ResponseWriter
         }
     }
 
-    /// <summary>Flushes what is pending and completes the output (the consumer sees end of stream). Idempotent.</summary>
+    /// <summary>Flushes what is pending (unless aborted) and completes the output, so the consumer sees the end of
+    /// the stream. Idempotent.</summary>
     /// <param name="reason">Why data is no longer accepted, for later emitters.</param>
     public async ValueTask CompleteAsync(string reason)
     {
         await _lock.WaitAsync();
         try
         {
-            if (_closed is not null)
+            if (_outputCompleted)
             {
                 return;
             }
 
+            _outputCompleted = true;
             if (_held is not null)
             {
                 DroppedHeldFrames = _heldFrames;
                 _held = null;
             }
 
-            _closed = new UdfOutputClosedException(reason);
-            await FlushUnsynchronizedAsync(throwIfLost: false);
+            _closed ??= new UdfOutputClosedException(reason);
+            if (!_aborted)
+            {
+                await FlushUnsynchronizedAsync(throwIfLost: false);
+            }
+
             await _output.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Completing flushes through to a transport that is already gone: nothing left to deliver to.
         }
         finally
         {
@@ -218,13 +255,17 @@ internal sealed class ResponseWriter
         }
     }
 
-    /// <summary>Stops all writing at once, without waiting for the lock: the output is gone or the agent gave up.</summary>
+    /// <summary>Stops all writing at once, without waiting for the lock (a writer may be stuck in a flush): the
+    /// output is gone or the agent gave up. <see cref="CompleteAsync"/> still ends the stream when it can.</summary>
     public void Abort(Exception reason)
     {
+        _aborted = true;
         _closed ??= new UdfOutputClosedException($"output aborted: {reason.Message}", reason);
         _output.CancelPendingFlush();
         _gateOpened.TrySetResult();
     }
+
+    private bool InputIdleUnsynchronized => !_readerBusy && !_workerBusy && !_inputQueued();
 
     private bool GateFullUnsynchronized =>
         !_dataOpen && _held is { WrittenCount: > 0 } held && held.WrittenCount >= _maxHeldBytes;
@@ -243,7 +284,7 @@ internal sealed class ResponseWriter
                 }
 
                 after = write(this, state);
-                if (after == After.FlushNow || (after == After.FlushIfIdle && (!_inputBusy || _unflushed >= _flushThreshold)))
+                if (after == After.FlushNow || (after == After.FlushIfIdle && (_unflushed >= _flushThreshold || InputIdleUnsynchronized)))
                 {
                     await FlushUnsynchronizedAsync();
                 }

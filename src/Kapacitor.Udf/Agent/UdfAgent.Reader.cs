@@ -41,6 +41,10 @@ public sealed partial class UdfAgent
         {
             await DiscardUntilEndAsync();
         }
+        else
+        {
+            await MarkReaderIdleAsync();
+        }
 
         await _input.CompleteAsync();
     }
@@ -51,6 +55,7 @@ public sealed partial class UdfAgent
         {
             var result = await _input.ReadAsync();
             var buffer = result.Buffer;
+            _writer.MarkBusy(InputSide.Reader);
             try
             {
                 while (true)
@@ -83,6 +88,8 @@ public sealed partial class UdfAgent
             {
                 _input.AdvanceTo(buffer.Start, buffer.End);
             }
+
+            await _writer.MarkIdleAsync(InputSide.Reader);
         }
     }
 
@@ -112,8 +119,29 @@ public sealed partial class UdfAgent
                 _unknownRequests.Warn(_inputPosition);
                 break;
             default:
-                await _queue.Writer.WriteAsync(request);
+                try
+                {
+                    await _queue.Writer.WriteAsync(request, _stopping.Token);
+                }
+                catch (OperationCanceledException) when (_failure is not null)
+                {
+                    // The agent failed while this request waited for room (a hung call): it will never be handled.
+                }
+
                 break;
+        }
+    }
+
+    // With no more input coming, the worker's last answers must not wait for a reader that will never go idle.
+    private async ValueTask MarkReaderIdleAsync()
+    {
+        try
+        {
+            await _writer.MarkIdleAsync(InputSide.Reader);
+        }
+        catch (UdfOutputClosedException)
+        {
+            // The output is gone; the agent is already giving up.
         }
     }
 

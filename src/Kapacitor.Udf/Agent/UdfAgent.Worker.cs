@@ -19,19 +19,17 @@ public sealed partial class UdfAgent
         {
             while (await queue.WaitToReadAsync())
             {
+                // Busy before the first item leaves the queue, so "queue empty" never reads as "input idle".
+                _writer.MarkBusy(InputSide.Worker);
                 while (queue.TryRead(out var request))
                 {
-                    _writer.MarkInputBusy();
                     if (_failure is null)
                     {
                         await HandleAsync(handler, request);
                     }
-
-                    if (queue.Count == 0)
-                    {
-                        await _writer.MarkInputIdleAsync();
-                    }
                 }
+
+                await _writer.MarkIdleAsync(InputSide.Worker);
             }
         }
         catch (UdfOutputClosedException)

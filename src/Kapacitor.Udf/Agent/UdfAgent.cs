@@ -50,14 +50,14 @@ public sealed partial class UdfAgent
         _input = input;
         _handlerFactory = handlerFactory;
         _log = _options.Logger;
-        _writer = new ResponseWriter(output, _options.FlushThresholdBytes, _options.MaxHeldDataBytes, OnOutputLost);
-        _monitor = new KeepaliveMonitor(_options.TimeProvider, _options.DefaultKeepaliveTimeout, _options.MaxHandlerTime, _log, _writer, OnHandlerHung);
         _queue = Channel.CreateBounded<Request>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _writer = new ResponseWriter(output, _options.FlushThresholdBytes, _options.MaxHeldDataBytes, () => _queue.Reader.Count > 0, OnOutputLost);
+        _monitor = new KeepaliveMonitor(_options.TimeProvider, _options.DefaultKeepaliveTimeout, _options.MaxHandlerTime, _log, _writer, OnHandlerHung);
         _context = new UdfContext(this, _writer, _log, _stopping.Token);
     }
 
@@ -103,6 +103,8 @@ public sealed partial class UdfAgent
             _log.Error("Giving up on the connection: {Reason}", reason);
             RecordFailure(reason);
             _writer.Abort(new TimeoutException(reason));
+            // Ends the output stream once any stuck writer lets go; not awaited, since one may never let go.
+            _ = _writer.CompleteAsync(reason).AsTask();
         }
 
         _stopping.Cancel();

@@ -4,7 +4,7 @@ using Serilog;
 namespace Kapacitor.Udf.Agent;
 
 /// <summary>The limits and collaborators of one <see cref="UdfAgent"/>. Every limit has a safe default.</summary>
-public sealed class UdfAgentOptions
+public sealed record UdfAgentOptions
 {
     /// <summary>The largest request payload accepted, checked before anything is allocated (default 64 MiB).
     /// Snapshots larger than this are refused, since they could never be restored.</summary>

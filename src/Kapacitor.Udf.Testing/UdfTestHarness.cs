@@ -1,0 +1,203 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Google.Protobuf;
+using Kapacitor.Udf.Agent;
+using Kapacitor.Udf.Framing;
+using Kapacitor.Udf.Protocol;
+
+namespace Kapacitor.Udf.Testing;
+
+/// <summary>
+/// Runs a handler in-process behind a real <see cref="UdfAgent"/>, through the real framing, over in-memory pipes:
+/// the test plays Kapacitor. Every wait is bounded by <see cref="Timeout"/>, so a broken UDF fails a test instead of
+/// hanging it. Independent of any test framework.
+/// </summary>
+public sealed class UdfTestHarness : IAsyncDisposable
+{
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+
+    private UdfTestHarness(Func<UdfContext, IUdfHandler> handlerFactory, UdfAgentOptions options, TimeSpan timeout)
+    {
+        Timeout = timeout;
+        // The input pipe must hold a whole frame of the largest size the agent accepts, or a big frame would
+        // pause the writer before the reader could consume it.
+        var inputLimit = Math.Max(options.MaxFrameSize + VarintFrame.MaxPrefixLength + 1, 64 * 1024);
+        _input = new Pipe(new PipeOptions(pauseWriterThreshold: inputLimit, resumeWriterThreshold: inputLimit / 2));
+        _output = new Pipe();
+        Agent = new UdfAgent(_input.Reader, _output.Writer, handlerFactory, options);
+        Completion = Agent.RunAsync();
+    }
+
+    /// <summary>The longest any single wait may take (default 10 s).</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>The agent under test.</summary>
+    public UdfAgent Agent { get; }
+
+    /// <summary>How the agent's run ended; completes after the input is completed (or the agent fails).</summary>
+    public Task<UdfAgentResult> Completion { get; }
+
+    /// <summary>The raw output side, for tests that stall the reader or inspect bytes.</summary>
+    public PipeReader Output => _output.Reader;
+
+    /// <summary>Starts an agent for the handler that <paramref name="handlerFactory"/> creates.</summary>
+    /// <param name="handlerFactory">Creates the handler under test.</param>
+    /// <param name="options">Agent options; defaults when <see langword="null"/>.</param>
+    /// <param name="timeout">The bound on every wait (default 10 s).</param>
+    /// <returns>The running harness; dispose it.</returns>
+    public static UdfTestHarness Start(Func<UdfContext, IUdfHandler> handlerFactory, UdfAgentOptions? options = null, TimeSpan? timeout = null) =>
+        new(handlerFactory, options ?? new UdfAgentOptions(), timeout ?? TimeSpan.FromSeconds(10));
+
+    /// <summary>Sends one request as Kapacitor would: one frame, flushed.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>A task that completes when the agent has room for it.</returns>
+    public ValueTask SendAsync(Request request)
+    {
+        VarintFrame.WriteFrame(_input.Writer, request);
+        return FlushInputAsync();
+    }
+
+    /// <summary>Sends raw bytes (anything, valid or not).</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns>A task that completes when the agent has room for them.</returns>
+    public ValueTask SendBytesAsync(ReadOnlyMemory<byte> bytes)
+    {
+        _input.Writer.Write(bytes.Span);
+        return FlushInputAsync();
+    }
+
+    /// <summary>Ends the input, as Kapacitor closing STDIN (or half-closing a socket).</summary>
+    public void CompleteInput() => _input.Writer.Complete();
+
+    /// <summary>Reads the next response.</summary>
+    /// <returns>The response.</returns>
+    /// <exception cref="TimeoutException">None arrived within <see cref="Timeout"/>.</exception>
+    /// <exception cref="EndOfStreamException">The output ended first.</exception>
+    public async ValueTask<Response> ReadAsync() =>
+        await ReadOrEndAsync() ?? throw new EndOfStreamException("the UDF's output ended before another response");
+
+    /// <summary>Reads the next response, or <see langword="null"/> at the end of the output.</summary>
+    /// <returns>The response or <see langword="null"/>.</returns>
+    /// <exception cref="TimeoutException">Neither arrived within <see cref="Timeout"/>.</exception>
+    public async ValueTask<Response?> ReadOrEndAsync()
+    {
+        var frame = await ReadFrameOrEndAsync();
+        return frame is null ? null : ParseFrame(frame);
+    }
+
+    /// <summary>Reads every remaining response until the output ends.</summary>
+    /// <returns>The responses in order.</returns>
+    public async Task<IReadOnlyList<Response>> ReadToEndAsync()
+    {
+        var responses = new List<Response>();
+        while (await ReadOrEndAsync() is { } response)
+        {
+            responses.Add(response);
+        }
+
+        return responses;
+    }
+
+    /// <summary>Reads the next whole frame as raw bytes (length prefix included), or <see langword="null"/> at the end.</summary>
+    /// <returns>The frame bytes or <see langword="null"/>.</returns>
+    /// <exception cref="TimeoutException">Neither arrived within <see cref="Timeout"/>.</exception>
+    /// <exception cref="FrameException">The output is not a valid frame sequence.</exception>
+    public async ValueTask<byte[]?> ReadFrameOrEndAsync()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            while (true)
+            {
+                var result = await _output.Reader.ReadAsync(timeout.Token);
+                var buffer = result.Buffer;
+                var start = buffer;
+                if (VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out _))
+                {
+                    var frame = start.Slice(0, buffer.Start).ToArray();
+                    _output.Reader.AdvanceTo(buffer.Start);
+                    return frame;
+                }
+
+                if (result.IsCompleted)
+                {
+                    _output.Reader.AdvanceTo(buffer.End);
+                    return buffer.IsEmpty ? null : throw VarintFrame.DescribeTruncation(buffer);
+                }
+
+                _output.Reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the UDF sent no response within {Timeout.TotalSeconds:0.#}s");
+        }
+    }
+
+    /// <summary>Waits for the agent to finish.</summary>
+    /// <returns>How the run ended.</returns>
+    /// <exception cref="TimeoutException">It did not finish within <see cref="Timeout"/>.</exception>
+    public async Task<UdfAgentResult> WaitForExitAsync()
+    {
+        try
+        {
+            return await Completion.WaitAsync(Timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the agent did not finish within {Timeout.TotalSeconds:0.#}s");
+        }
+    }
+
+    /// <summary>Ends the input, drains the output and waits (bounded) for the agent.</summary>
+    /// <returns>A task that completes when everything is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _input.Writer.CompleteAsync();
+        var drain = DrainOutputAsync();
+        await Task.WhenAny(Task.WhenAll(Completion, drain), Task.Delay(Timeout));
+    }
+
+    private static Response ParseFrame(byte[] frame)
+    {
+        var sequence = new ReadOnlySequence<byte>(frame);
+        VarintFrame.TryReadFrame(ref sequence, long.MaxValue, out var payload);
+        return Response.Parser.ParseFrom(payload);
+    }
+
+    private async Task DrainOutputAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await _output.Reader.ReadAsync();
+                _output.Reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // The test completed the output reader itself (simulating a consumer that went away).
+        }
+
+        await _output.Reader.CompleteAsync();
+    }
+
+    private async ValueTask FlushInputAsync()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await _input.Writer.FlushAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the UDF did not accept more input within {Timeout.TotalSeconds:0.#}s");
+        }
+    }
+}

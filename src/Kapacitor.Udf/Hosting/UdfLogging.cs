@@ -1,0 +1,26 @@
+using Serilog;
+using Serilog.Events;
+
+namespace Kapacitor.Udf.Hosting;
+
+/// <summary>Builds the logger a UDF process uses: Serilog to STDERR, one capped line per event.</summary>
+public static class UdfLogging
+{
+    /// <summary>The environment variable that sets the minimum level (Verbose, Debug, Information, Warning, Error).</summary>
+    public const string LevelVariable = "KAPACITOR_UDF_LOG_LEVEL";
+
+    /// <summary>Creates a logger that writes <see cref="UdfLogFormatter"/> lines to STDERR only.</summary>
+    /// <param name="minimumLevel">The least severe level written; <see langword="null"/> reads
+    /// <see cref="LevelVariable"/>, defaulting to Information.</param>
+    /// <returns>The logger; dispose it to flush.</returns>
+    public static Serilog.Core.Logger CreateStderrLogger(LogEventLevel? minimumLevel = null) =>
+        new LoggerConfiguration()
+            .MinimumLevel.Is(minimumLevel ?? LevelFromEnvironment())
+            .WriteTo.Console(new UdfLogFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
+            .CreateLogger();
+
+    private static LogEventLevel LevelFromEnvironment() =>
+        Enum.TryParse<LogEventLevel>(Environment.GetEnvironmentVariable(LevelVariable), ignoreCase: true, out var level)
+            ? level
+            : LogEventLevel.Information;
+}

@@ -1,0 +1,62 @@
+using System.IO.Pipelines;
+using Kapacitor.Udf.Agent;
+using Kapacitor.Udf.Protocol;
+
+namespace Kapacitor.Udf.Tests.Agent;
+
+public class ResponseWriterTests
+{
+    [Fact]
+    public async Task WriteManagementAsync_ResponseWithNoMessage_IsRefusedAndNothingIsWritten()
+    {
+        // Requirement 7: an empty Response panics kapacitord (#2132).
+        var pipe = new Pipe();
+        var writer = new ResponseWriter(pipe.Writer, 1024, 1024, () => false, _ => { });
+
+        var write = async () => await writer.WriteManagementAsync(new Response());
+
+        await write.Should().ThrowAsync<ArgumentException>().WithMessage("*#2132*");
+        await writer.CompleteAsync("done");
+        var result = await pipe.Reader.ReadAsync();
+        result.Buffer.IsEmpty.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task WriteBatchAsync_SizeDisagreesWithPoints_SendsTheRealCountWithoutChangingTheCaller()
+    {
+        // Requirement 21: size >= 0 and the real count.
+        var pipe = new Pipe();
+        var writer = new ResponseWriter(pipe.Writer, 1024, 1024, () => false, _ => { });
+        await writer.OpenDataGateAsync();
+        var begin = new BeginBatch { Name = "cpu", Size = -5 };
+
+        await writer.WriteBatchAsync(begin, [new Point { Time = 1 }, new Point { Time = 2 }], new EndBatch { Name = "cpu" }, default);
+        await writer.CompleteAsync("done");
+
+        var frames = await ReadAllAsync(pipe.Reader);
+        frames.Select(r => r.MessageCase).Should().Equal(
+            Response.MessageOneofCase.Begin, Response.MessageOneofCase.Point, Response.MessageOneofCase.Point, Response.MessageOneofCase.End);
+        frames[0].Begin.Size.Should().Be(2);
+        begin.Size.Should().Be(-5);
+    }
+
+    private static async Task<List<Response>> ReadAllAsync(PipeReader reader)
+    {
+        var responses = new List<Response>();
+        while (true)
+        {
+            var result = await reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            var buffer = result.Buffer;
+            while (Kapacitor.Udf.Framing.VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out var payload))
+            {
+                responses.Add(Response.Parser.ParseFrom(payload));
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                return responses;
+            }
+        }
+    }
+}
