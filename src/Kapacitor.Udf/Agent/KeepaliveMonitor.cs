@@ -132,6 +132,8 @@ internal sealed class KeepaliveMonitor
             _lastOutputAt = now;
             var unixNanos = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
             await _writer.TryWriteHeartbeatAsync(unixNanos);
+            // Our own heartbeat is not news: the next one is due a full period from now, not from when we notice it.
+            _seenFlushes = _writer.FlushCount;
         }
 
         if (method is not null)
