@@ -1,0 +1,4 @@
+using Kapacitor.Udf.Examples.Outliers;
+using Kapacitor.Udf.Hosting;
+
+return await UdfHost.RunAsync(args, context => new OutliersHandler(context));
