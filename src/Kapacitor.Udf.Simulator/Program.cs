@@ -1,0 +1,3 @@
+using Kapacitor.Udf.Simulator.Cli;
+
+return await SimulatorCli.RunAsync(args);
