@@ -1,0 +1,223 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Kapacitor.Udf.Framing;
+using Kapacitor.Udf.Protocol;
+
+namespace Kapacitor.Udf.Simulator.Engine;
+
+internal sealed partial class UdfSession
+{
+    // The only writer: every request in queue order, each frame flushed at once (Kapacitor writes unbuffered).
+    // When the queue completes (or the run aborts) it closes the UDF's input.
+    private async Task WriteLoopAsync()
+    {
+        var output = PipeWriter.Create(_connection.Requests, new StreamPipeWriterOptions(leaveOpen: true));
+        try
+        {
+            await foreach (var request in _requests.Reader.ReadAllAsync(_killed.Token))
+            {
+                if (IsAborted)
+                {
+                    continue;
+                }
+
+                VarintFrame.WriteFrame(output, request);
+                await output.FlushAsync(_killed.Token);
+                if (request.MessageCase == Request.MessageOneofCase.Keepalive)
+                {
+                    Interlocked.Increment(ref _keepalivesSent);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            if (!IsAborted && !_killed.IsCancellationRequested)
+            {
+                Report(ViolationKind.WriteError, fatal: true, $"write error: {ex.Message}");
+            }
+        }
+        catch (OperationCanceledException) when (_killed.IsCancellationRequested)
+        {
+            // Killed: nothing more to write.
+        }
+        finally
+        {
+            // Unblock anyone still trying to queue a request.
+            _requests.Writer.TryComplete();
+            await CloseInputAsync(output);
+        }
+    }
+
+    private async Task CloseInputAsync(PipeWriter output)
+    {
+        try
+        {
+            await output.CompleteAsync();
+            await _connection.CloseRequestsAsync();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The UDF is gone already; the reader and the exit code tell the story.
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var input = PipeReader.Create(_connection.Responses, new StreamPipeReaderOptions(leaveOpen: true));
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(_killed.Token);
+                var buffer = result.Buffer;
+                try
+                {
+                    while (VarintFrame.TryReadFrame(ref buffer, _options.MaxFrameSize, out var payload))
+                    {
+                        if (!Handle(payload))
+                        {
+                            return;
+                        }
+                    }
+
+                    if (result.IsCompleted)
+                    {
+                        if (!buffer.IsEmpty)
+                        {
+                            Report(ViolationKind.ReadError, fatal: true, $"read error: {VarintFrame.DescribeTruncation(buffer).Message}");
+                        }
+
+                        return;
+                    }
+                }
+                finally
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+            }
+        }
+        catch (FrameException ex)
+        {
+            Report(ViolationKind.ReadError, fatal: true, $"read error: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            if (!_killed.IsCancellationRequested)
+            {
+                Report(ViolationKind.ReadError, fatal: true, $"read error: {ex.Message}");
+            }
+        }
+        catch (OperationCanceledException) when (_killed.IsCancellationRequested)
+        {
+            // Killed: the output is abandoned.
+        }
+        finally
+        {
+            await input.CompleteAsync();
+            OnOutputEnded();
+        }
+    }
+
+    private bool Handle(ReadOnlySequence<byte> payload)
+    {
+        Response response;
+        try
+        {
+            response = Response.Parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            Report(ViolationKind.ReadError, fatal: true, $"read error: {ex.Message}");
+            return false;
+        }
+
+        // Kapacitor's watchdog: any response at all counts as a sign of life.
+        Volatile.Write(ref _lastResponseTimestamp, _options.TimeProvider.GetTimestamp());
+        Volatile.Write(ref _lastResponseUnixNanoseconds, UnixNanoseconds(_options.TimeProvider.GetUtcNow()));
+        var violations = _checker.OnResponse(response);
+        _responseReceived?.Invoke(response);
+        ReportUnlessAborted(violations);
+        return true;
+    }
+
+    private void OnOutputEnded()
+    {
+        // On the probe the UDF may exit as soon as it has answered Info; on a task only after its input ended.
+        var early = _phase == SimulationPhase.Probe ? !_checker.InfoAnswered : !_inputClosing;
+        if (early && !IsAborted && !_killed.IsCancellationRequested)
+        {
+            Report(ViolationKind.OutputClosedEarly, fatal: true,
+                "the UDF closed its output (EOF) before its input was closed" +
+                (_phase == SimulationPhase.Probe ? " and without answering the InfoRequest" : string.Empty) +
+                ": Kapacitor's next write fails with a broken pipe if the process exited, or the node dies at the keepalive timeout");
+        }
+
+        ReportUnlessAborted(_checker.OnEndOfOutput());
+    }
+
+    // After an abort Kapacitor no longer judges what the UDF sends (its reader has returned with the first error),
+    // so later data is still recorded but not reported: one root cause, not a cascade.
+    private void ReportUnlessAborted(List<Violation>? violations)
+    {
+        if (IsAborted)
+        {
+            return;
+        }
+
+        foreach (var violation in violations ?? [])
+        {
+            Report(violation);
+        }
+    }
+
+    // Kapacitor's keepalive ticker: every timeout/2, queued behind whatever is already queued (no priority), until
+    // stopping or abort.
+    private async Task KeepaliveLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_options.Timeout / 2, _options.TimeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                var time = UnixNanoseconds(_options.TimeProvider.GetUtcNow());
+                await _requests.Writer.WriteAsync(new Request { Keepalive = new KeepaliveRequest { Time = time } }, _stopping.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        catch (ChannelClosedException)
+        {
+            // The input is closing.
+        }
+    }
+
+    private async Task WatchdogLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var remaining = _options.Timeout - _options.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastResponseTimestamp));
+                if (remaining <= TimeSpan.Zero)
+                {
+                    var last = DateTimeOffset.UnixEpoch.AddTicks(Volatile.Read(ref _lastResponseUnixNanoseconds) / 100);
+                    Report(ViolationKind.KeepaliveTimeout, fatal: true,
+                        $"keepalive timedout, last keepalive received was: {last.ToString("yyyy-MM-dd HH:mm:ss.fffffff 'UTC'", CultureInfo.InvariantCulture)} " +
+                        $"(no response of any kind within the {Format(_options.Timeout)} timeout; Kapacitor aborts the node)");
+                    return;
+                }
+
+                await Task.Delay(remaining, _options.TimeProvider, _stopping.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: Kapacitor's watchdog ends as soon as the node starts stopping.
+        }
+    }
+}
