@@ -56,6 +56,10 @@ public interface IUdfHandler
     /// <returns>A task that completes when the call is done.</returns>
     ValueTask EndBatchAsync(EndBatch end) => throw new NotSupportedException("batching not supported");
 
+    /// <summary>Whether points passed to <see cref="PointAsync"/> may be kept (<see cref="PointOwnership.Owned"/>, the
+    /// default) or are reused by the agent after the call (<see cref="PointOwnership.Borrowed"/>, faster). Read once.</summary>
+    PointOwnership PointOwnership => PointOwnership.Owned;
+
     /// <summary>The last call, exactly once, after the input ended or the agent failed: release resources here.</summary>
     /// <returns>A task that completes when cleanup is done.</returns>
     ValueTask StopAsync() => ValueTask.CompletedTask;

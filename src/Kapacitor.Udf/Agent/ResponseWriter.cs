@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Google.Protobuf;
+using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
 
@@ -40,6 +40,7 @@ internal sealed class ResponseWriter
     private readonly Func<bool> _inputQueued;
     private readonly TaskCompletionSource _gateOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Response _scratch = new();
+    private readonly DataFrameEncoder _encoder = new();
     private ArrayBufferWriter<byte>? _held;
     private int _heldFrames;
     private bool _dataOpen;
@@ -316,17 +317,31 @@ internal sealed class ResponseWriter
     }
 
     // The one write primitive: a whole frame, to the output or (data before the gate opens) to the held buffer.
-    private void WriteFrameUnsynchronized(IMessage response, bool isData)
+    // Data frames go through the fast encoder, which produces Google.Protobuf's exact bytes or declines.
+    private void WriteFrameUnsynchronized(Response response, bool isData)
     {
-        if (isData && !_dataOpen)
+        var held = isData && !_dataOpen;
+        IBufferWriter<byte> target = held ? _held ??= new ArrayBufferWriter<byte>() : _output;
+        var written = response.MessageCase switch
         {
-            _held ??= new ArrayBufferWriter<byte>();
-            VarintFrame.WriteFrame(_held, response);
-            _heldFrames++;
-            return;
+            Response.MessageOneofCase.Point => _encoder.TryWritePoint(target, response.Point),
+            Response.MessageOneofCase.Begin => _encoder.TryWriteBegin(target, response.Begin),
+            Response.MessageOneofCase.End => _encoder.TryWriteEnd(target, response.End),
+            _ => -1,
+        };
+        if (written < 0)
+        {
+            written = VarintFrame.WriteFrame(target, response);
         }
 
-        _unflushed += VarintFrame.WriteFrame(_output, response);
+        if (held)
+        {
+            _heldFrames++;
+        }
+        else
+        {
+            _unflushed += written;
+        }
     }
 
     private async ValueTask FlushUnsynchronizedAsync(bool throwIfLost = true)

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Google.Protobuf;
+using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
 
@@ -7,8 +9,16 @@ namespace Kapacitor.Udf.Agent;
 
 public sealed partial class UdfAgent
 {
+    // Data frames are small; anything larger (a restore) goes straight to Google.Protobuf without a copy.
+    private const int MaxFastFrameSize = 64 * 1024;
+
+    private readonly DataFrameDecoder _decoder = new();
     private long _inputPosition;
     private RateLimitedLog? _unknownRequests;
+    private byte[]? _contiguous;
+
+    // Requests (with their points) cycle between reader and worker when the handler borrows points.
+    private ConcurrentQueue<Request>? _requestPool;
 
     // The reader thread: frames in, keepalives answered at once, everything else queued in order.
     private async Task ReadLoopAsync()
@@ -98,7 +108,12 @@ public sealed partial class UdfAgent
         Request request;
         try
         {
-            request = Request.Parser.ParseFrom(payload);
+            var invalidField = Decode(payload, out request);
+            if (invalidField is not null)
+            {
+                await FailAsync($"read error at byte offset {_inputPosition}: invalid UTF-8 in string field {invalidField}; Kapacitor never sends it, so the input is corrupt");
+                return;
+            }
         }
         catch (InvalidProtocolBufferException ex)
         {
@@ -144,6 +159,47 @@ public sealed partial class UdfAgent
             // The output is gone; the agent is already giving up.
         }
     }
+
+    // Data frames take the fast decoder; everything else (and anything it declines) Google.Protobuf, after a UTF-8
+    // check it does not do itself. Returns the invalid string field, if any.
+    private string? Decode(ReadOnlySequence<byte> payload, out Request request)
+    {
+        if (payload.Length <= MaxFastFrameSize)
+        {
+            request = RentRequest();
+            var status = _decoder.TryDecode(Contiguous(payload), request);
+            if (status == DecodeStatus.Decoded)
+            {
+                return null;
+            }
+
+            if (status == DecodeStatus.InvalidUtf8)
+            {
+                return _decoder.InvalidField;
+            }
+
+            _requestPool?.Enqueue(request);
+        }
+
+        var invalidField = Utf8Validator.FindInvalidString(payload);
+        request = invalidField is null ? Request.Parser.ParseFrom(payload) : new Request();
+        return invalidField;
+    }
+
+    private ReadOnlySpan<byte> Contiguous(ReadOnlySequence<byte> payload)
+    {
+        if (payload.IsSingleSegment)
+        {
+            return payload.FirstSpan;
+        }
+
+        _contiguous ??= new byte[MaxFastFrameSize];
+        payload.CopyTo(_contiguous);
+        return _contiguous.AsSpan(0, (int)payload.Length);
+    }
+
+    private Request RentRequest() =>
+        _requestPool is not null && _requestPool.TryDequeue(out var request) ? request : new Request();
 
     // After a fatal error Kapacitor still writes until it has read our ErrorResponse; reading on (and dropping
     // the bytes) lets it record our text rather than a broken pipe. Bounded by the drain deadline.

@@ -27,6 +27,11 @@ public sealed partial class UdfAgent
                     {
                         await HandleAsync(handler, request);
                     }
+
+                    if (_requestPool is not null && request.MessageCase is Request.MessageOneofCase.Point)
+                    {
+                        _requestPool.Enqueue(request);
+                    }
                 }
 
                 await _writer.MarkIdleAsync(InputSide.Worker);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using Kapacitor.Udf.Protocol;
@@ -82,6 +83,11 @@ public sealed partial class UdfAgent
             await FailAsync(DescribeFailure("handler factory", ex), ex);
             await FinishAsync();
             return new UdfAgentResult(_failure);
+        }
+
+        if (handler.PointOwnership == PointOwnership.Borrowed)
+        {
+            _requestPool = new ConcurrentQueue<Request>();
         }
 
         using var monitorStop = new CancellationTokenSource();

@@ -189,6 +189,26 @@ public class UdfAgentErrorTests
         (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x09, 0x8a, 0x01, 0x06, 0x3a, 0x04, 0x0a, 0x02, 0x68, 0xff }, "point.tags (key)")]
+    [InlineData(new byte[] { 0x05, 0x12, 0x03, 0x1a, 0x01, 0xc0 }, "init.nodeID")]
+    public async Task RunAsync_InvalidUtf8InAString_ErrorResponseNamesTheField(byte[] frame, string field)
+    {
+        // Google.Protobuf would substitute U+FFFD; we do not invent data (issue 6).
+        await using var harness = UdfTestHarness.Start(ctx => new TestHandler(ctx));
+        if (frame[1] != 0x12)
+        {
+            await harness.SendAsync(Requests.Init());
+            await harness.ReadAsync();
+        }
+
+        await harness.SendBytesAsync(frame);
+
+        (await harness.ReadAsync()).Error.Error.Should().Contain($"invalid UTF-8 in string field {field}");
+        harness.CompleteInput();
+        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
+    }
+
     [Fact]
     public async Task RunAsync_HandlerFactoryThrows_ErrorResponseAndExitCode1()
     {
