@@ -15,6 +15,7 @@ public sealed partial class UdfAgent
     private readonly DataFrameDecoder _decoder = new();
     private long _inputPosition;
     private RateLimitedLog? _unknownRequests;
+    private RateLimitedLog? _unknownFields;
     private byte[]? _contiguous;
 
     // Requests (with their points) cycle between reader and worker when the handler borrows points.
@@ -183,6 +184,12 @@ public sealed partial class UdfAgent
 
         var invalidField = Utf8Validator.FindInvalidString(payload);
         request = invalidField is null ? Request.Parser.ParseFrom(payload) : new Request();
+        if (request.MessageCase != Request.MessageOneofCase.None && UnknownFields.Any(request))
+        {
+            _unknownFields ??= new RateLimitedLog(_log, "Ignoring unknown or mistyped fields in a request at byte offset {Offset}");
+            _unknownFields.Warn(_inputPosition);
+        }
+
         return invalidField;
     }
 

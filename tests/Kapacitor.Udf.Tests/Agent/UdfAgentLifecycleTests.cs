@@ -147,6 +147,22 @@ public class UdfAgentLifecycleTests
     }
 
     [Fact]
+    public async Task RunAsync_PointWithAMistypedField_DeliveredAndLogged()
+    {
+        // Reference 9.1: a known field with the wrong wire type is kept as an unknown field, as Go would skip it.
+        var log = new CollectingLogger();
+        await using var harness = UdfTestHarness.Start(ctx => new TestHandler(ctx), new UdfAgentOptions { Logger = log.Logger });
+        await harness.SendAsync(Requests.Init());
+        await harness.ReadAsync();
+
+        await harness.SendBytesAsync(new byte[] { 0x07, 0x8a, 0x01, 0x04, 0x08, 0x05, 0x10, 0x01 }); // time=5, name as a varint
+
+        (await harness.ReadAsync()).Point.Time.Should().Be(5);
+        log.Messages(Serilog.Events.LogEventLevel.Warning).Should().ContainSingle()
+            .Which.Should().StartWith("Ignoring unknown or mistyped fields in a request at byte offset");
+    }
+
+    [Fact]
     public async Task RunAsync_TwiceOnOneAgent_Throws()
     {
         await using var harness = UdfTestHarness.Start(ctx => new TestHandler(ctx));
