@@ -55,6 +55,10 @@ internal sealed class FakeUdf
     public IReadOnlyList<Request> ReceivedOn(int connection) =>
         Received.Where(r => r.Connection == connection).Select(r => r.Request).ToArray();
 
+    /// <summary>Serves one connection over any streams (e.g. a socket), outside the in-memory target.</summary>
+    public Task<int> ServeAsync(Stream input, Stream output, int connection, CancellationToken killed) =>
+        RunAsync(new InMemoryUdf(input, output, _ => { }, connection, killed));
+
     private async Task<int> RunAsync(InMemoryUdf udf)
     {
         var input = PipeReader.Create(udf.Input);
