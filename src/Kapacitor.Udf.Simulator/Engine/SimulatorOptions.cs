@@ -56,7 +56,8 @@ public sealed record SimulatorOptions
     public byte[]? RestoreSnapshot { get; init; }
 
     /// <summary>Send one SnapshotRequest after this many input points (stream points, or points fed into windows);
-    /// <see langword="null"/> for none. 0 sends it right after Init/Restore, before any data.</summary>
+    /// <see langword="null"/> for none. 0 sends it right after Init/Restore, before any data; a number larger than the
+    /// input sends it after the last point. The run waits for the answer before closing the UDF's input.</summary>
     public int? SnapshotAfter { get; init; }
 
     /// <summary>The largest response frame accepted (default 64 MiB); larger prefixes are a read error.</summary>

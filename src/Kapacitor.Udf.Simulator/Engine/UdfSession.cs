@@ -148,9 +148,11 @@ internal sealed partial class UdfSession : IAsyncDisposable
         }
         catch (TimeoutException)
         {
+            var what = _writer.IsCompleted
+                ? $"the UDF did not close its output and exit within {Format(timeout)} after its input was closed"
+                : $"the UDF stopped reading its input (a request write is still blocked) and did not exit within {Format(timeout)}";
             Report(ViolationKind.NoExitAfterEof, fatal: true,
-                $"the UDF did not close its output and exit within {Format(timeout)} after its input was closed; Kapacitor waits " +
-                "forever here (task stop holds the TaskMaster lock, and the Info probe blocks kapacitord startup). Killed it");
+                what + "; Kapacitor waits forever here (task stop holds the TaskMaster lock, and the Info probe blocks kapacitord startup). Killed it");
             Kill();
             exitCode = await WaitAfterKillAsync(exit);
         }

@@ -324,6 +324,31 @@ public sealed class UdfSimulatorViolationTests
     }
 
     [Fact]
+    public async Task RunAsync_UdfStopsReadingAndAnswering_TimesOutAndIsKilledWithoutHanging()
+    {
+        // Arrange: after Init the UDF reads nothing more, so far more input than a pipe holds backs up.
+        var udf = new FakeUdf
+        {
+            OnInit = (_, respond) =>
+            {
+                respond.Send(new Response { Init = new InitResponse { Success = true } });
+                respond.Stall();
+            },
+        };
+        var input = string.Join('\n', Enumerable.Range(0, 20_000).Select(i => $"measurement,tag=value field=1,other=2 {i}"));
+        var options = new SimulatorOptions { Timeout = TimeSpan.FromSeconds(1), ExitTimeout = TimeSpan.FromMilliseconds(300) };
+
+        // Act
+        var result = await RunAsync(udf, input, options);
+
+        // Assert
+        result.Violations.Select(v => v.Kind).Should().Equal(ViolationKind.KeepaliveTimeout, ViolationKind.NoExitAfterEof);
+        result.Violations[1].Message.Should().StartWith("the UDF stopped reading its input (a request write is still blocked)");
+        result.PointsSent.Should().BeLessThan(20_000);
+        result.ExitCode.Should().BeNull("it was killed");
+    }
+
+    [Fact]
     public async Task RunAsync_NonZeroExitCode_IsReportedWithTheCode()
     {
         // Arrange

@@ -76,6 +76,11 @@ internal sealed class FakeUdf
                     Received.Enqueue((udf.ConnectionIndex, request));
                     Dispatch(request, responder);
                     await responder.FlushToAsync(output);
+                    if (responder.Stalled)
+                    {
+                        // Stop reading for good: the input backs up until the simulator gives up and kills us.
+                        await Task.Delay(Timeout.Infinite, udf.Killed);
+                    }
                 }
 
                 input.AdvanceTo(buffer.Start, buffer.End);
@@ -174,6 +179,11 @@ internal sealed class FakeResponder(int connection, Action<string> stderr)
     public void SendRaw(params byte[] bytes) => _pending.Add(bytes);
 
     public void Stderr(string line) => stderr(line);
+
+    public bool Stalled { get; private set; }
+
+    /// <summary>Stops reading (after the queued output) without exiting, until killed.</summary>
+    public void Stall() => Stalled = true;
 
     /// <summary>Stops reading and exits (after the queued output) with the given code.</summary>
     public void Exit(int code = 0)
