@@ -1,0 +1,21 @@
+using Kapacitor.Udf.Simulator.Engine;
+using Kapacitor.Udf.Simulator.TickScript;
+
+namespace Kapacitor.Udf.EndToEnd.Tests;
+
+/// <summary>Runs an example executable through the simulator, as Kapacitor would, under a generous hang guard.</summary>
+internal static class Run
+{
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(90);
+
+    public static Task<SimulationResult> ExampleAsync(string example, string lineProtocol, params string[] options) =>
+        ExampleAsync(example, lineProtocol, new SimulatorOptions(), options);
+
+    public static Task<SimulationResult> ExampleAsync(string example, string lineProtocol, SimulatorOptions settings, params string[] options) =>
+        new UdfSimulator(settings with { UdfName = example, Options = OptionCall.ParseAll(options) })
+            .RunAsync(Examples.Process(example), lineProtocol)
+            .WaitAsync(HangGuard);
+
+    public static Task<ProbeResult> ProbeAsync(string example) =>
+        new UdfSimulator().ProbeAsync(Examples.Process(example)).WaitAsync(HangGuard);
+}
