@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using Kapacitor.Udf.Agent;
+using Kapacitor.Udf.Transport;
 using Serilog;
 
 namespace Kapacitor.Udf.Hosting;
