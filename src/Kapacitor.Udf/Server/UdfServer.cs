@@ -116,6 +116,7 @@ public sealed class UdfServer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">Called twice, or after <see cref="StopAsync"/>.</exception>
     public void Start()
     {
+        // Held throughout, so a concurrent StopAsync sees either nothing started or the listener and its loop.
         lock (_gate)
         {
             if (_state != StateNew)
@@ -123,26 +124,22 @@ public sealed class UdfServer : IAsyncDisposable
                 throw new InvalidOperationException(_state == StateStarted ? "the server is already started" : "the server has been stopped");
             }
 
-            _state = StateStarted;
-        }
-
-        try
-        {
-            _listener = Listen();
-        }
-        catch
-        {
-            lock (_gate)
+            try
+            {
+                _listener = Listen();
+            }
+            catch
             {
                 _state = StateStopped;
                 _stopTask = Task.CompletedTask;
+                _stopped.TrySetResult();
+                throw;
             }
 
-            _stopped.TrySetResult();
-            throw;
+            _state = StateStarted;
+            _acceptLoop = DedicatedThread.Start("udf-accept", AcceptLoop);
         }
 
-        _acceptLoop = DedicatedThread.Start("udf-accept", AcceptLoop);
         _log.Information(
             "Listening on {Path} (mode {Mode}, at most {Max} connections)",
             SocketPath, FormatMode(_options.SocketFileMode), _options.MaxConnections);
