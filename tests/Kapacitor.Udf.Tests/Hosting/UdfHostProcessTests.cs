@@ -38,6 +38,7 @@ public sealed class UdfHostProcessTests : IDisposable
     [Fact]
     public async Task Mirror_HealthAgainstLiveSocket_ExitsZeroWithOneLine()
     {
+        // Requirement 35: the readiness check a supervisor runs before starting kapacitord (docs/socket-mode.md).
         var path = _directory.PathOf("mirror.sock");
         await using var server = UdfProcess.StartMirror(rawStdio: false, "--socket", path);
         await server.WaitForStderrAsync("Listening on");
