@@ -1,45 +1,134 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Kapacitor.Udf.Agent;
+using Kapacitor.Udf.Server;
+using Kapacitor.Udf.Transport;
 using Serilog;
 
 namespace Kapacitor.Udf.Hosting;
 
 /// <summary>
-/// The process entry point of a UDF: <c>return await UdfHost.RunAsync(args, ctx =&gt; new MyHandler(ctx));</c>
+/// The entry point of a UDF executable: <c>return await UdfHost.RunAsync(args, ctx =&gt; new MyHandler(ctx));</c>
+/// One executable serves both of Kapacitor's modes:
+/// <list type="bullet">
+/// <item><description>no arguments: process mode, Kapacitor's requests on STDIN and responses on STDOUT
+/// (<c>prog = "/path/to/udf"</c>);</description></item>
+/// <item><description><c>--socket PATH</c>: socket mode, a long-running <see cref="UdfServer"/> that Kapacitor
+/// connects to (<c>socket = "PATH"</c>); SIGTERM or SIGINT stops it, drains it and removes the socket
+/// file;</description></item>
+/// <item><description><c>--health --socket PATH</c>: an Info round trip to a running server; exit 0 when it
+/// answers.</description></item>
+/// </list>
 /// The only code in the library that touches <see cref="Console"/>.
 /// </summary>
-public static class UdfHost
+public static partial class UdfHost
 {
     // How long a finished UDF may linger (a foreground thread of the user's) before it is made to exit:
     // Kapacitor waits for the process with no timeout, so a lingering UDF hangs task stop (reference §2.9).
     private static readonly TimeSpan LingerLimit = TimeSpan.FromSeconds(5);
     private static Timer? s_lingerGuard;
 
-    /// <summary>Runs one UDF as a process UDF: Kapacitor's requests on STDIN, responses on STDOUT, logs on STDERR.</summary>
-    /// <param name="args">The command line (none are defined for process mode).</param>
-    /// <param name="handlerFactory">Creates the handler, given its context.</param>
+    /// <summary>Runs one UDF in the mode the command line selects (see <see cref="UdfHost"/>); logs go to STDERR.</summary>
+    /// <param name="args">The command line: none for process mode, <c>--socket PATH</c> for socket mode,
+    /// <c>--health --socket PATH</c> for a health probe, <c>--help</c> for usage.</param>
+    /// <param name="handlerFactory">Creates a handler, given its context: once in process mode, once per connection
+    /// in socket mode (resources shared by all connections are captured by the factory).</param>
     /// <param name="options">Limits and logging; defaults when <see langword="null"/>.</param>
-    /// <returns>The process exit code: 0 when the input ended and everything was delivered, 1 after a failure,
-    /// 2 for a usage error.</returns>
-    public static async Task<int> RunAsync(string[] args, Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions? options = null)
+    /// <returns>The process exit code: 0 when the input ended and everything was delivered (process mode), the
+    /// server stopped on a signal (socket mode) or the server answered (health); 1 after a failure; 2 for a usage
+    /// error.</returns>
+    public static Task<int> RunAsync(string[] args, Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(handlerFactory);
         options ??= new UdfHostOptions();
-        if (args.Length > 0)
+        var catalog = UdfCatalog.Single(handlerFactory);
+        // Kapacitor's Info probe starts a process UDF with no arguments at every kapacitord start: that path must
+        // not load the command-line parser.
+        return args.Length == 0
+            ? RunProcessOrHelpAsync(handlerFactory, options, catalog)
+            : RunCommandLineAsync(args, catalog, options);
+    }
+
+    /// <summary>Runs one of several UDFs that share an executable, selected by name: <c>--udf NAME</c> in process
+    /// mode (Kapacitor: <c>prog = "/path/to/udfs"</c>, <c>args = ["--udf", "NAME"]</c>), or any of them in socket
+    /// mode, one socket each: <c>--socket NAME=PATH</c>, repeated (Kapacitor needs one socket per
+    /// <c>[udf.functions.NAME]</c>).</summary>
+    /// <param name="args">The command line: <c>--udf NAME</c>, <c>--socket NAME=PATH</c>..., <c>--health --socket
+    /// PATH</c>, or <c>--help</c>. With a single UDF, no arguments is process mode too.</param>
+    /// <param name="udfs">UDF name (the <c>[udf.functions.NAME]</c> key) → handler factory.</param>
+    /// <param name="options">Limits and logging; defaults when <see langword="null"/>.</param>
+    /// <returns>The process exit code, as for <see cref="RunAsync(string[], Func{UdfContext, IUdfHandler}, UdfHostOptions?)"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="udfs"/> is empty, or a name is empty or holds '=' or
+    /// whitespace.</exception>
+    public static Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, Func<UdfContext, IUdfHandler>> udfs, UdfHostOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var catalog = UdfCatalog.ByName(udfs);
+        options ??= new UdfHostOptions();
+        if (args.Length == 0 && catalog.Udfs.Count == 1)
         {
-            await Console.Error.WriteLineAsync($"unknown argument '{args[0]}': a process UDF takes no arguments");
-            return 2;
+            return RunProcessOrHelpAsync(catalog.Udfs.Values.Single(), options, catalog);
         }
 
+        // Kapacitor's Info probe of a multi-UDF executable: as fast as the no-argument path.
+        if (args is ["--udf", var name] && catalog.Udfs.TryGetValue(name, out var factory))
+        {
+            return RunProcessOrHelpAsync(factory, options, catalog);
+        }
+
+        if (args.Length == 0)
+        {
+            return Console.IsInputRedirected
+                ? UsageErrorAsync($"this program serves several UDFs ({catalog.NameList}): choose one with --udf NAME, or serve them with --socket NAME=PATH")
+                : HelpAsync(catalog);
+        }
+
+        return RunCommandLineAsync(args, catalog, options);
+    }
+
+    // Kept out of RunAsync so that compiling RunAsync never loads System.CommandLine.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<int> RunCommandLineAsync(string[] args, UdfCatalog catalog, UdfHostOptions options)
+    {
+        switch (UdfCommandLine.Parse(args, catalog))
+        {
+            case UdfCommand.Usage usage:
+                return await UsageErrorAsync(usage.Error);
+            case UdfCommand.BuiltIn builtIn:
+                return await UdfCommandLine.InvokeBuiltInAsync(builtIn);
+            case UdfCommand.Process process:
+                return await RunProcessOrHelpAsync(process.Factory, options, catalog);
+            case UdfCommand.Socket socket:
+                return await RunSocketServersAsync(socket.Targets, options);
+            case UdfCommand.Health health:
+                return await CheckHealthAsync(health.Paths, health.Timeout);
+            default:
+                throw new InvalidOperationException("unhandled command");
+        }
+    }
+
+    private static async Task<int> UsageErrorAsync(string error)
+    {
+        await Console.Error.WriteLineAsync($"usage error: {error} (run with --help for usage)");
+        return 2;
+    }
+
+    private static async Task<int> RunProcessOrHelpAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options, UdfCatalog catalog)
+    {
         if (!Console.IsInputRedirected)
         {
-            await Console.Error.WriteLineAsync(Help());
-            return 2;
+            return await HelpAsync(catalog);
         }
 
         return await RunProcessAsync(handlerFactory, options);
+    }
+
+    private static async Task<int> HelpAsync(UdfCatalog catalog)
+    {
+        await Console.Error.WriteLineAsync(Help(catalog));
+        return 2;
     }
 
     private static async Task<int> RunProcessAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options)
@@ -81,16 +170,31 @@ public static class UdfHost
             LingerLimit,
             Timeout.InfiniteTimeSpan);
 
-    private static string Help() =>
-        """
-        This program is a Kapacitor UDF. Kapacitor starts it and speaks the UDF protocol over STDIN/STDOUT,
-        so it does nothing useful in a terminal. Register it in kapacitor.conf:
+    private static string Help(UdfCatalog catalog)
+    {
+        var (name, args, socketArgs) = catalog.Named
+            ? ("NAME", "\n      args = [\"--udf\", \"NAME\"]", "NAME=")
+            : ("myUdf", "", "");
 
-            [udf.functions.myUdf]
-              prog = "/path/to/this/program"
-              timeout = "10s"
+        return $"""
+            This program is a Kapacitor UDF. Kapacitor starts it and speaks the UDF protocol over STDIN/STDOUT,
+            so it does nothing useful in a terminal. Register it in kapacitor.conf:
 
-        and call it from a TICKscript as @myUdf(). To try it locally, drive it with the simulator:
-            kapacitor-udf-sim run --input points.lp -- /path/to/this/program
-        """;
+                [udf.functions.{name}]
+                  prog = "/path/to/this/program"{args}
+                  timeout = "10s"
+
+            or run it as a socket server that Kapacitor connects to (one process for every task):
+
+                /path/to/this/program --socket {socketArgs}/run/kapacitor/{name}.sock
+
+                [udf.functions.{name}]
+                  socket = "/run/kapacitor/{name}.sock"
+                  timeout = "10s"
+
+            and call it from a TICKscript as @{name}(). To try it locally, drive it with the simulator:
+                kapacitor-udf-sim run --input points.lp -- /path/to/this/program{(catalog.Named ? " --udf NAME" : "")}
+            {(catalog.Named ? $"UDFs in this program: {catalog.NameList}. " : "")}All options: --help.
+            """;
+    }
 }

@@ -50,13 +50,16 @@ public sealed class UdfLogFormatter : ITextFormatter
         var task = Raw(logEvent, "TaskId");
         var node = Raw(logEvent, "NodeId");
         var connection = Raw(logEvent, "Connection");
-        if (task is null && node is null && connection is null)
+        // Set in socket mode when one executable serves several UDFs, each on its own socket.
+        var udf = Raw(logEvent, "Udf");
+        if (task is null && node is null && connection is null && udf is null)
         {
             return;
         }
 
         line.Append('[');
         var first = true;
+        Append(line, "udf", udf, ref first);
         Append(line, "conn", connection, ref first);
         Append(line, "task", task, ref first);
         Append(line, "node", node, ref first);

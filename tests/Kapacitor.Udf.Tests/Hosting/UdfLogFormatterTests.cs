@@ -15,6 +15,14 @@ public class UdfLogFormatterTests
         line.Should().MatchRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z W! \[task=cpu node=movingAvg2\] Window 10 for host=a\n$");
     }
 
+    [Fact]
+    public void Format_SocketConnectionEvent_ScopeNamesUdfConnectionTaskAndNode()
+    {
+        var line = Format(LogEventLevel.Information, "Connection closed", null, ("Udf", "avg"), ("Connection", 7L), ("TaskId", "cpu"), ("NodeId", "avg2"));
+
+        line.Should().Contain(" I! [udf=avg conn=7 task=cpu node=avg2] Connection closed\n");
+    }
+
     [Theory]
     [InlineData(LogEventLevel.Debug, "D!")]
     [InlineData(LogEventLevel.Information, "I!")]

@@ -30,6 +30,8 @@ internal sealed class TestHandler : IUdfHandler
 
     public Func<EndBatch, ValueTask>? OnEnd { get; set; }
 
+    public Func<ValueTask>? OnStop { get; set; }
+
     /// <summary>Every call, in order, by method name.</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
 
@@ -78,6 +80,6 @@ internal sealed class TestHandler : IUdfHandler
     public ValueTask StopAsync()
     {
         Calls.Enqueue("Stop");
-        return ValueTask.CompletedTask;
+        return OnStop?.Invoke() ?? ValueTask.CompletedTask;
     }
 }

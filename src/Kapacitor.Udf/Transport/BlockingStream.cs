@@ -1,12 +1,14 @@
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf.Transport;
 
 /// <summary>
 /// Makes a stream's async reads and writes run synchronously on the calling thread.
 /// </summary>
 /// <remarks>
-/// STDIN/STDOUT streams implement async I/O by blocking a thread-pool thread per call. The agent already reads and
-/// writes from its own dedicated threads, where blocking is the point: a blocked read on the reader thread is
-/// "no input yet", and a blocked write is back-pressure. The pool stays free.
+/// STDIN/STDOUT streams implement async I/O by blocking a thread-pool thread per call, and socket streams complete
+/// their async I/O through the thread pool. The agent already reads and writes from its own dedicated threads, where
+/// blocking is the point: a blocked read on the reader thread is "no input yet", and a blocked write is
+/// back-pressure. Neither the pool's availability nor its latency can then delay a keepalive answer. Disposing the
+/// underlying socket wakes a blocked call with an exception.
 /// </remarks>
 internal sealed class BlockingStream : Stream
 {

@@ -1,0 +1,101 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Kapacitor.Udf.Agent;
+using Kapacitor.Udf.Transport;
+using Serilog;
+
+namespace Kapacitor.Udf.Server;
+
+/// <summary>
+/// One accepted connection: its socket and the agent that speaks the protocol over it.
+/// </summary>
+/// <remarks>
+/// The pipes are created with <c>leaveOpen</c>, so the agent completing its output (after the last flush) does not
+/// close the socket: the server closes it, in <see cref="Close"/>, only once the agent has returned, so no response
+/// is lost to a premature close (requirement 34). Both directions use blocking calls on the agent's own threads
+/// (see <see cref="BlockingStream"/>); closing the socket wakes any call still blocked.
+/// </remarks>
+internal sealed class UdfServerConnection
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly UdfAgent _agent;
+    private readonly CancellationTokenSource _abandon = new();
+    private int _closed;
+
+    public UdfServerConnection(long id, Socket socket, Func<UdfContext, IUdfHandler> handlerFactory, UdfAgentOptions options, ILogger log)
+    {
+        Id = id;
+        Log = log;
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: false);
+        var blocking = new BlockingStream(_stream);
+        var input = PipeReader.Create(blocking, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
+        var output = PipeWriter.Create(blocking, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+        _agent = new UdfAgent(input, output, handlerFactory, options with { Logger = log });
+    }
+
+    /// <summary>The connection's number, unique within its server, in every log line as <c>conn=N</c>.</summary>
+    public long Id { get; }
+
+    public ILogger Log { get; }
+
+    /// <summary>The connection's whole run, from the agent's start to the socket's close.</summary>
+    public Task Completion { get; set; } = Task.CompletedTask;
+
+    /// <summary>Runs the agent until the input ends or it fails; never throws for protocol or handler errors.</summary>
+    public Task<UdfAgentResult> RunAgentAsync() => _agent.RunAsync(_abandon.Token);
+
+    /// <summary>Ends the connection on the server's behalf: one ErrorResponse naming <paramref name="reason"/> (so
+    /// Kapacitor records why the task stopped), the output completed, no more handler calls. Bounded by
+    /// <paramref name="limit"/>, since a stuck consumer can hold the writer; the agent is then abandoned.</summary>
+    public async Task EndAsync(string reason, TimeSpan limit, TimeProvider time)
+    {
+        try
+        {
+            await _agent.FailAsync(reason).AsTask().WaitAsync(limit, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.Warning("Could not deliver the shutdown error within {Limit}: the peer is not reading", limit);
+        }
+
+        Abandon();
+    }
+
+    /// <summary>Makes the agent give up at once (its run returns a failure); the socket is closed after.</summary>
+    public void Abandon()
+    {
+        try
+        {
+            _abandon.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed.
+        }
+    }
+
+    /// <summary>Ends both directions and releases the socket: the peer reads everything already written, then EOF.
+    /// Idempotent.</summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The peer has gone already: nothing left to tell it.
+        }
+
+        _stream.Dispose();
+        _socket.Dispose();
+        _abandon.Dispose();
+    }
+}

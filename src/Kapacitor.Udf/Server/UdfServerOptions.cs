@@ -1,0 +1,51 @@
+using Kapacitor.Udf.Agent;
+using Serilog;
+
+namespace Kapacitor.Udf.Server;
+
+/// <summary>The limits of a <see cref="UdfServer"/>. Every limit has a safe default.</summary>
+public sealed record UdfServerOptions
+{
+    /// <summary>The default <see cref="SocketFileMode"/>: <c>0660</c>, read and write for the owner and the group.</summary>
+    public const UnixFileMode DefaultSocketFileMode =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+
+    /// <summary>The options of every connection's agent (frame size, queue, timeouts, clock). Its
+    /// <see cref="UdfAgentOptions.Logger"/> is replaced by <see cref="Logger"/> with the connection's number added.</summary>
+    public UdfAgentOptions Agent { get; init; } = new();
+
+    /// <summary>Where the server and its connections log (default: nowhere). Connection events carry a
+    /// <c>Connection</c> property, printed as <c>conn=N</c> by <see cref="Hosting.UdfLogFormatter"/>.</summary>
+    public ILogger Logger { get; init; } = Serilog.Core.Logger.None;
+
+    /// <summary>The permissions of the socket file, set right after it is created (default <c>0660</c>). On Linux,
+    /// connecting needs write permission, so <c>0660</c> lets a <c>kapacitord</c> that shares the server's group
+    /// connect, and nobody else. Use <c>0666</c> only when any local user may drive the UDF.</summary>
+    public UnixFileMode SocketFileMode { get; init; } = DefaultSocketFileMode;
+
+    /// <summary>How many connections are served at once (default 1024). A connection beyond it is sent one
+    /// <c>ErrorResponse</c> saying so and closed, so Kapacitor fails that task at once with a clear reason instead
+    /// of a keepalive timeout.</summary>
+    public int MaxConnections { get; init; } = 1024;
+
+    /// <summary>How long, once the server stops, connections in flight may take to end by themselves (Kapacitor
+    /// closes them when it stops a task or itself) before each is sent an <c>ErrorResponse</c> and closed
+    /// (default 5 s: under Docker's 10 s grace before SIGKILL).</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Agent, nameof(Agent));
+        ArgumentNullException.ThrowIfNull(Logger, nameof(Logger));
+        Agent.Validate();
+        if (MaxConnections <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConnections), $"{nameof(MaxConnections)} must be positive");
+        }
+
+        if (DrainTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DrainTimeout), $"{nameof(DrainTimeout)} must not be negative");
+        }
+    }
+}

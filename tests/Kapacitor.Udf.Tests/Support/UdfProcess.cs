@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace Kapacitor.Udf.Tests.Support;
+
+/// <summary>A real UDF executable (the Mirror example) run as Kapacitor or an operator would, never with
+/// <c>dotnet run</c>. Every wait is bounded; disposal kills the whole process tree.</summary>
+internal sealed class UdfProcess : IAsyncDisposable
+{
+    public const int SIGTERM = 15;
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly ConcurrentQueue<string> _stdout = new();
+
+    private UdfProcess(Process process) => Process = process;
+
+    public Process Process { get; }
+
+    public IEnumerable<string> StderrLines => _stderr;
+
+    public IEnumerable<string> StdoutLines => _stdout;
+
+    public static string MirrorDll { get; } = typeof(UdfProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "MirrorDll").Value!;
+
+    /// <summary>Starts Mirror with <paramref name="args"/>. With <paramref name="rawStdio"/>, STDIN/STDOUT stay
+    /// unread by this class, for the protocol (process mode).</summary>
+    public static UdfProcess StartMirror(bool rawStdio, params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(MirrorDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = start };
+        var udf = new UdfProcess(process);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                udf._stderr.Enqueue(e.Data);
+            }
+        };
+        if (!rawStdio)
+        {
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    udf._stdout.Enqueue(e.Data);
+                }
+            };
+        }
+
+        process.Start();
+        process.BeginErrorReadLine();
+        if (!rawStdio)
+        {
+            process.BeginOutputReadLine();
+        }
+
+        return udf;
+    }
+
+    public async Task WaitForStderrAsync(string contains)
+    {
+        bool Logged() => _stderr.Any(l => l.Contains(contains, StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => Logged() || Process.HasExited, $"a STDERR line containing '{contains}'", Timeout);
+        if (!Logged())
+        {
+            throw new InvalidOperationException($"the process exited without logging '{contains}': {string.Join(" / ", _stderr)}");
+        }
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        await Process.WaitForExitAsync(timeout.Token);
+        return Process.ExitCode;
+    }
+
+    public void Signal(int signal)
+    {
+        if (kill(Process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Whether an assembly file is mapped into the process (the runtime maps every assembly it loads).</summary>
+    public bool HasLoaded(string assemblyFile) =>
+        File.ReadLines($"/proc/{Process.Id}/maps").Any(l => l.EndsWith("/" + assemblyFile, StringComparison.Ordinal));
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                using var timeout = new CancellationTokenSource(Timeout);
+                await Process.WaitForExitAsync(timeout.Token);
+            }
+        }
+        finally
+        {
+            Process.Dispose();
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+#pragma warning disable SA1300, IDE1006 // The libc name, as it is.
+    private static extern int kill(int pid, int sig);
+#pragma warning restore SA1300, IDE1006
+}
