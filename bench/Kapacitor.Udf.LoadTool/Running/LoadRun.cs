@@ -232,8 +232,9 @@ internal sealed class LoadRun
 
             input.Flush();
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        catch (Exception ex)
         {
+            // Any exception: this is a thread of its own, and an unhandled one would kill the tool.
             Fail($"write error after {Interlocked.Read(ref _bytesWritten)} of {_workload.DataBytes} input bytes (the UDF stopped reading or exited): {ex.Message}");
         }
     }
@@ -327,9 +328,10 @@ internal sealed class LoadRun
         {
             Fail($"the output is not a frame sequence: {ex.Message}");
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        catch (Exception ex)
         {
-            Fail($"read error: {ex.Message}");
+            // Any exception (a killed target, a closed stream): this is a thread of its own.
+            Fail($"read error: {ex.GetType().Name}: {ex.Message}");
         }
 
         _outputEndAt = Stopwatch.GetTimestamp();

@@ -122,6 +122,9 @@ internal sealed class OutliersWorkload : IWorkload
 
     public long DataBytes { get; }
 
+    /// <summary>The expected data frames back to back, and where each starts (plus the total length last).</summary>
+    internal (byte[] Frames, int[] Offsets) ExpectedOutput => (_expected, _expectedOffsets);
+
     public IOutputVerifier CreateVerifier() =>
         new FrameSequenceVerifier(_expected, _expectedOffsets, i => $"batch {_expectedBatchOf[i]}");
 
