@@ -92,6 +92,12 @@ internal sealed record WorkloadResult
     public long? MarginalSmallPoints { get; init; }
 
     public long? MarginalLargePoints { get; init; }
+
+    /// <summary>The same figure from the second and third sizes (e.g. 2M vs 10M), when there is a third: a check that
+    /// the first pair was past JIT tiering and warm-up. Far apart, the two say the small run was not steady yet.</summary>
+    public double? MarginalCheckCpuMicrosPerPoint { get; init; }
+
+    public long? MarginalCheckLargePoints { get; init; }
 }
 
 /// <summary>Kapacitor's start-up probe, repeated: spawn, Info, close STDIN, wait for exit.</summary>

@@ -29,6 +29,13 @@ internal static class TargetCheck
                 $"≤ {MovingAverageMarginalMicros} µs",
                 "8.3 µs (total per point)",
                 AtMost(ma.MarginalCpuMicrosPerPoint, MovingAverageMarginalMicros));
+            if (ma.MarginalCheckCpuMicrosPerPoint is { } check)
+            {
+                yield return new Row(
+                    $"moving average: marginal, cross-check ({Short(ma.MarginalLargePoints ?? 0)} vs {Short(ma.MarginalCheckLargePoints ?? 0)} points)",
+                    Micro(check), "≈ the line above", "-", null);
+            }
+
             yield return new Row("moving average: fixed CPU per run (intercept)", Ms(ma.FixedCpuMs), "-", "-", null);
             yield return new Row(
                 $"moving average: plain total CPU per point ({largest?.Points:N0} points)",

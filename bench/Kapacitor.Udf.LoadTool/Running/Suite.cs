@@ -66,8 +66,19 @@ internal static class Suite
             }
         }
 
+        double? check = null;
+        long? checkLarge = null;
+        if (bySize.Count >= 3 && bySize.Take(3).All(s => s.Count > 0 && s.All(r => r.Verified))
+            && MedianCpu(bySize[1]) is { } cpu1 && MedianCpu(bySize[2]) is { } cpu2 && bySize[2][0].Points != bySize[1][0].Points)
+        {
+            checkLarge = bySize[2][0].Points;
+            check = (cpu2 - cpu1) / (checkLarge.Value - bySize[1][0].Points) * 1e6;
+        }
+
         return new WorkloadResult
         {
+            MarginalCheckCpuMicrosPerPoint = check,
+            MarginalCheckLargePoints = checkLarge,
             Workload = name,
             Target = factory.Description,
             Runs = [.. bySize.SelectMany(s => s)],
