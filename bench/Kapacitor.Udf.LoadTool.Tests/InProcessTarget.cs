@@ -32,6 +32,8 @@ internal sealed class InProcessTarget : IUdfTarget
 
     public int? ProcessId => null;
 
+    public TimeSpan? Cpu => null;
+
     public string StderrTail => "";
 
     public void CloseInput() => _input.Writer.Complete();

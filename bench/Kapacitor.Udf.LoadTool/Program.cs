@@ -32,10 +32,19 @@ internal static class Program
         Description = "The Outliers UDF: its published executable (or a .dll, run with `dotnet`).",
     };
 
-    private static readonly Option<FileInfo> Exe = new("--exe")
+    private static readonly Option<FileInfo?> Exe = new("--exe")
     {
-        Description = "The UDF executable (or a .dll, run with `dotnet`).",
-        Required = true,
+        Description = "The UDF executable (or a .dll, run with `dotnet`). One of --exe or --socket.",
+    };
+
+    private static readonly Option<FileInfo?> Socket = new("--socket")
+    {
+        Description = "Connect to a socket UDF server at this path instead of spawning (one connection per run).",
+    };
+
+    private static readonly Option<int?> ServerPid = new("--server-pid")
+    {
+        Description = "With --socket: the server's pid, for an estimate of its CPU (/proc stat, 10 ms ticks) and its lifetime peak RSS.",
     };
 
     private static readonly Option<long[]> Points = new("--points")
@@ -153,27 +162,37 @@ internal static class Program
         MovingAverageExe.Required = false;
         all.SetAction(result =>
         {
-            var ma = result.GetValue(MovingAverageExe);
-            return Execute(result, ma, result.GetValue(OutliersExe), ma, ma is null ? null : EdgeType.Stream);
+            var ma = Spawn(result, result.GetValue(MovingAverageExe));
+            return Execute(result, ma, Spawn(result, result.GetValue(OutliersExe)), ma, ma is null ? null : EdgeType.Stream);
         });
 
         var movingAverage = new Command("moving-average", "Stream points through examples/MovingAverage: marginal CPU, throughput, RSS, keepalives.")
         {
-            Exe, Points, RssPoints, WindowSize,
+            Exe, Socket, ServerPid, Points, RssPoints, WindowSize,
         };
-        movingAverage.SetAction(result => Execute(result, result.GetValue(Exe), null, null, null));
+        movingAverage.SetAction(result => Execute(result, Target(result), null, null, null));
 
         var outliers = new Command("outliers", "Stream batches through examples/Outliers: marginal CPU per point.")
         {
-            Exe, Batches, BatchSize, Scale,
+            Exe, Socket, ServerPid, Batches, BatchSize, Scale,
         };
-        outliers.SetAction(result => Execute(result, null, result.GetValue(Exe), null, null));
+        outliers.SetAction(result => Execute(result, null, Target(result), null, null));
 
         var info = new Command("info", "Kapacitor's start-up probe, repeated: spawn → InfoResponse latency, EOF → exit, CPU.")
         {
-            Exe, InfoRuns,
+            Exe, Socket, ServerPid, InfoRuns,
         };
-        info.SetAction(result => Execute(result, null, null, result.GetValue(Exe), null));
+        info.SetAction(result => Execute(result, null, null, Target(result), null));
+        foreach (var command in new[] { movingAverage, outliers, info })
+        {
+            command.Validators.Add(result =>
+            {
+                if ((result.GetValue(Exe) is null) == (result.GetValue(Socket) is null))
+                {
+                    result.AddError("give exactly one of --exe PATH or --socket PATH");
+                }
+            });
+        }
 
         root.Subcommands.Add(all);
         root.Subcommands.Add(movingAverage);
@@ -182,7 +201,15 @@ internal static class Program
         return root.Parse(args).Invoke();
     }
 
-    private static int Execute(ParseResult args, FileInfo? movingAverageExe, FileInfo? outliersExe, FileInfo? infoExe, EdgeType? infoEdges)
+    private static IUdfTargetFactory? Spawn(ParseResult args, FileInfo? exe) =>
+        exe is null ? null : new ProcessTargetFactory(exe.FullName, ParseEnvironment(args.GetValue(Environment) ?? []));
+
+    private static IUdfTargetFactory Target(ParseResult args) =>
+        args.GetValue(Socket) is { } socket
+            ? new SocketTargetFactory(socket.FullName, args.GetValue(ServerPid))
+            : Spawn(args, args.GetValue(Exe))!;
+
+    private static int Execute(ParseResult args, IUdfTargetFactory? movingAverageTarget, IUdfTargetFactory? outliersTarget, IUdfTargetFactory? infoTarget, EdgeType? infoEdges)
     {
         var smoke = args.GetValue(Smoke);
         var options = new LoadOptions
@@ -190,7 +217,6 @@ internal static class Program
             KeepaliveInterval = TimeSpan.FromMilliseconds(args.GetValue(KeepaliveMs)),
             StallTimeout = TimeSpan.FromSeconds(args.GetValue(StallSeconds)),
         };
-        var environment = ParseEnvironment(args.GetValue(Environment) ?? []);
         var writeSize = args.GetValue(WriteSize);
         var repeat = Math.Max(1, args.GetValue(Repeat));
         var progress = Console.Error;
@@ -198,7 +224,7 @@ internal static class Program
 
         WorkloadResult? ma = null, outl = null;
         InfoProbeResult? probe = null;
-        if (movingAverageExe is not null)
+        if (movingAverageTarget is not null)
         {
             var size = args.GetValue(WindowSize);
             var sizes = (args.GetValue(Points) is { Length: > 0 } p ? p : smoke ? SmokePoints : FullPoints).ToList();
@@ -209,7 +235,7 @@ internal static class Program
             }
 
             ma = Suite.Run(
-                new ProcessTargetFactory(movingAverageExe.FullName, environment),
+                movingAverageTarget,
                 sizes,
                 repeat,
                 n => new MovingAverageWorkload(checked((int)n), size, writeSize),
@@ -217,13 +243,13 @@ internal static class Program
                 progress);
         }
 
-        if (outliersExe is not null)
+        if (outliersTarget is not null)
         {
             var batchSize = args.GetValue(BatchSize);
             var scale = args.GetValue(Scale);
             var sizes = args.GetValue(Batches) is { Length: > 0 } b ? b : smoke ? SmokeBatches : FullBatches;
             outl = Suite.Run(
-                new ProcessTargetFactory(outliersExe.FullName, environment),
+                outliersTarget,
                 sizes,
                 repeat,
                 n => new OutliersWorkload(checked((int)n), batchSize, scale, writeSize),
@@ -232,10 +258,10 @@ internal static class Program
         }
 
         var runs = args.GetValue(InfoRuns) ?? (smoke ? 5 : 50);
-        if (infoExe is not null && runs > 0)
+        if (infoTarget is not null && runs > 0)
         {
-            progress.WriteLine($"info probe: {runs} runs of {infoExe.FullName}");
-            probe = InfoProbe.Run(new ProcessTargetFactory(infoExe.FullName, environment), runs, infoEdges, infoEdges, options);
+            progress.WriteLine($"info probe: {runs} runs of {infoTarget.Description}");
+            probe = InfoProbe.Run(infoTarget, runs, infoEdges, infoEdges, options);
         }
 
         var report = new Report

@@ -23,7 +23,6 @@ internal static class InfoProbe
         for (var run = 0; run < runs; run++)
         {
             progress?.Invoke(run);
-            var children0 = Rusage.Children();
             var spawnAt = Stopwatch.GetTimestamp();
             using var target = factory.Start();
             using var watchdog = new Timer(_ => target.Kill(), null, options.StallTimeout, Timeout.InfiniteTimeSpan);
@@ -74,9 +73,9 @@ internal static class InfoProbe
 
             spawnToInfo.Add(Stopwatch.GetElapsedTime(spawnAt, infoAt).TotalMilliseconds);
             eofToExit.Add(Stopwatch.GetElapsedTime(eofAt, exitAt).TotalMilliseconds);
-            if (target.ProcessId is not null)
+            if (target.Cpu is { } used)
             {
-                cpu.Add((Rusage.Children() - children0).TotalMilliseconds);
+                cpu.Add(used.TotalMilliseconds);
             }
 
             if (sample?.PeakRssBytes is { } peak)

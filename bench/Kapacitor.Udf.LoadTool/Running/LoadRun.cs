@@ -19,8 +19,8 @@ namespace Kapacitor.Udf.LoadTool.Running;
 /// trips, the first other frame must be InitResponse{success}, the rest go to the workload's verifier. The calling
 /// thread watches for completion, failure or a stall. Reading concurrently is essential: a UDF blocked writing its
 /// output stops reading its input.</para>
-/// <para><b>Measures.</b> CPU: getrusage(RUSAGE_CHILDREN) before the spawn and after the exit has been reaped (see
-/// <see cref="Rusage"/>). Memory: VmHWM sampled when the last output is verified and again at output end. Time:
+/// <para><b>Measures.</b> CPU: the target's (for a process, getrusage(RUSAGE_CHILDREN) before the spawn and after the
+/// exit has been reaped, see <see cref="Rusage"/>). Memory: VmHWM sampled when the last output is verified and again at output end. Time:
 /// <see cref="Stopwatch"/> timestamps taken next to the events.</para>
 /// </remarks>
 internal sealed class LoadRun
@@ -65,12 +65,12 @@ internal sealed class LoadRun
 
     private RunResult Execute(IUdfTargetFactory factory)
     {
-        var children0 = Rusage.Children();
         var self0 = Rusage.Self();
         var spawnAt = Stopwatch.GetTimestamp();
         var target = factory.Start();
         _pid = target.ProcessId;
         ProcFs.Sample? atLastOutput = null;
+        TimeSpan? agentCpu = null;
         long eofAt = 0, exitAt = 0;
         int? exitCode = null;
         Thread reader, writer;
@@ -87,10 +87,18 @@ internal sealed class LoadRun
                 atLastOutput = _pid is { } pid ? ProcFs.TryRead(pid) : null;
                 eofAt = Stopwatch.GetTimestamp();
                 target.CloseInput();
-                _outputEnded.Wait(_options.ExitTimeout);
-                exitCode = target.WaitForExit(_options.ExitTimeout);
+                if (!_outputEnded.Wait(_options.ExitTimeout))
+                {
+                    Fail($"the UDF did not end its output within {_options.ExitTimeout.TotalSeconds:0.#}s of its input closing");
+                }
+
+                exitCode = _failure is null ? target.WaitForExit(_options.ExitTimeout) : null;
                 exitAt = Stopwatch.GetTimestamp();
-                if (exitCode is null)
+                if (_failure is not null)
+                {
+                    // Already explained.
+                }
+                else if (exitCode is null)
                 {
                     Fail($"the UDF did not exit within {_options.ExitTimeout.TotalSeconds:0.#}s of its input closing");
                 }
@@ -109,16 +117,15 @@ internal sealed class LoadRun
 
             writer.Join(TimeSpan.FromSeconds(5));
             reader.Join(TimeSpan.FromSeconds(5));
+            agentCpu = exitCode is null ? null : target.Cpu;
         }
         finally
         {
             target.Dispose();
         }
 
-        var cpu = (Rusage.Children() - children0).TotalSeconds;
         var driverCpu = (Rusage.Self() - self0).TotalSeconds;
         var points = _workload.Points;
-        var measured = _pid is not null;
         var complete = _failure is null;
         double? streamSeconds = complete ? Stopwatch.GetElapsedTime(_firstDataAt, _lastOutputAt).TotalSeconds : null;
         long? peak = Max(atLastOutput?.PeakRssBytes, _peakRssAtOutputEnd);
@@ -137,8 +144,8 @@ internal sealed class LoadRun
             SpawnToInitMs = _initAt == 0 ? null : Stopwatch.GetElapsedTime(spawnAt, _initAt).TotalMilliseconds,
             StreamSeconds = streamSeconds,
             PointsPerSecond = streamSeconds > 0 ? points / streamSeconds : null,
-            AgentCpuSeconds = measured && exitCode is not null ? cpu : null,
-            AgentCpuMicrosPerPoint = measured && exitCode is not null && points > 0 ? cpu * 1e6 / points : null,
+            AgentCpuSeconds = agentCpu?.TotalSeconds,
+            AgentCpuMicrosPerPoint = agentCpu is { } cpu && points > 0 ? cpu.TotalSeconds * 1e6 / points : null,
             AgentCpuAtLastOutputSeconds = atLastOutput?.Cpu?.TotalSeconds,
             DriverCpuSeconds = driverCpu,
             DriverCpuMicrosPerPoint = points > 0 ? driverCpu * 1e6 / points : null,

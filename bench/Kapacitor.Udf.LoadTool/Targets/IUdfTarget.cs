@@ -9,8 +9,12 @@ internal interface IUdfTarget : IDisposable
     /// <summary>Where responses come from (the UDF's STDOUT).</summary>
     Stream Output { get; }
 
-    /// <summary>The process to measure (CPU, RSS); <see langword="null"/> when there is none.</summary>
+    /// <summary>The process whose memory /proc shows (VmHWM); <see langword="null"/> when there is none.</summary>
     int? ProcessId { get; }
+
+    /// <summary>The CPU the UDF has used for this connection, once it has ended (after <see cref="WaitForExit"/>
+    /// returned an exit code); <see langword="null"/> when it cannot be measured.</summary>
+    TimeSpan? Cpu { get; }
 
     /// <summary>Ends the input, as Kapacitor closing STDIN.</summary>
     void CloseInput();

@@ -46,7 +46,10 @@ internal sealed class ProcessTargetFactory : IUdfTargetFactory
             info.Environment[name] = value;
         }
 
-        return new ProcessTarget(Process.Start(info) ?? throw new InvalidOperationException($"could not start {_path}"));
+        // Children's CPU only grows when a child is reaped, and the previous one has been: the difference between now
+        // and after this child's exit is this child's whole CPU time (see Rusage).
+        var children = Measurement.Rusage.Children();
+        return new ProcessTarget(Process.Start(info) ?? throw new InvalidOperationException($"could not start {_path}"), children);
     }
 }
 
@@ -55,10 +58,13 @@ internal sealed class ProcessTarget : IUdfTarget
     private const int StderrLines = 20;
     private readonly Process _process;
     private readonly Queue<string> _stderr = new();
+    private readonly TimeSpan _childrenCpuAtStart;
+    private TimeSpan? _cpu;
 
-    public ProcessTarget(Process process)
+    public ProcessTarget(Process process, TimeSpan childrenCpuAtStart)
     {
         _process = process;
+        _childrenCpuAtStart = childrenCpuAtStart;
         ProcessId = process.Id;
         Input = process.StandardInput.BaseStream;
         Output = process.StandardOutput.BaseStream;
@@ -87,6 +93,8 @@ internal sealed class ProcessTarget : IUdfTarget
 
     public int? ProcessId { get; }
 
+    public TimeSpan? Cpu => _cpu;
+
     public string StderrTail
     {
         get
@@ -100,8 +108,17 @@ internal sealed class ProcessTarget : IUdfTarget
 
     public void CloseInput() => _process.StandardInput.Close();
 
-    public int? WaitForExit(TimeSpan timeout) =>
-        _process.WaitForExit(timeout) ? _process.ExitCode : null;
+    public int? WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            return null;
+        }
+
+        // WaitForExit returns once the child has been reaped, so its CPU is in the children's totals.
+        _cpu ??= Measurement.Rusage.Children() - _childrenCpuAtStart;
+        return _process.ExitCode;
+    }
 
     public void Kill()
     {
