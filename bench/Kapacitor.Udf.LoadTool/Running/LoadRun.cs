@@ -1,0 +1,457 @@
+using System.Diagnostics;
+using Kapacitor.Udf.LoadTool.Measurement;
+using Kapacitor.Udf.LoadTool.Reporting;
+using Kapacitor.Udf.LoadTool.Targets;
+using Kapacitor.Udf.LoadTool.Verification;
+using Kapacitor.Udf.LoadTool.Workloads;
+using Kapacitor.Udf.Protocol;
+
+namespace Kapacitor.Udf.LoadTool.Running;
+
+/// <summary>
+/// One run: spawn, Init, stream the pre-encoded data on one thread while another reads and verifies every response,
+/// then close the input (only once every output has arrived, so no handler call is in progress) and wait for exit.
+/// </summary>
+/// <remarks>
+/// <para><b>Threads.</b> The writer writes whole-frame chunks with blocking writes (a blocked write is the UDF's
+/// back-pressure) and slips a KeepaliveRequest between chunks every <see cref="LoadOptions.KeepaliveInterval"/>.
+/// The reader reads STDOUT into one large buffer, answers nothing, and checks each frame: keepalive echoes give round
+/// trips, the first other frame must be InitResponse{success}, the rest go to the workload's verifier. The calling
+/// thread watches for completion, failure or a stall. Reading concurrently is essential: a UDF blocked writing its
+/// output stops reading its input.</para>
+/// <para><b>Measures.</b> CPU: the target's (for a process, getrusage(RUSAGE_CHILDREN) before the spawn and after the
+/// exit has been reaped, see <see cref="Rusage"/>). Memory: VmHWM sampled when the last output is verified and again at output end. Time:
+/// <see cref="Stopwatch"/> timestamps taken next to the events.</para>
+/// </remarks>
+internal sealed class LoadRun
+{
+    private const int MaxResponseFrame = 64 * 1024 * 1024;
+
+    private readonly IWorkload _workload;
+    private readonly LoadOptions _options;
+    private readonly IOutputVerifier _verifier;
+    private readonly ManualResetEventSlim _initReceived = new();
+    private readonly ManualResetEventSlim _allVerified = new();
+    private readonly ManualResetEventSlim _outputEnded = new();
+    private readonly ManualResetEventSlim _changed = new();
+    private readonly List<long> _keepaliveSentAt = [];
+    private readonly List<double> _roundTripsMs = [];
+    private readonly long _keepaliveBase = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+    private readonly long _keepaliveStep;
+    private string? _failure;
+    private long _bytesWritten;
+    private long _framesMatched;
+    private long _initAt;
+    private long _firstDataAt;
+    private long _lastOutputAt;
+    private long _outputEndAt;
+    private long? _peakRssAtOutputEnd;
+    private int _heartbeats;
+    private long _outputBytes;
+    private long _outputReads;
+    private int? _pid;
+
+    private LoadRun(IWorkload workload, LoadOptions options)
+    {
+        _workload = workload;
+        _options = options;
+        _verifier = workload.CreateVerifier();
+        _keepaliveStep = (long)options.KeepaliveTimeStep.TotalNanoseconds;
+    }
+
+    /// <summary>Runs <paramref name="workload"/> once against a fresh target.</summary>
+    public static RunResult Execute(IUdfTargetFactory factory, IWorkload workload, LoadOptions options) =>
+        new LoadRun(workload, options).Execute(factory);
+
+    private RunResult Execute(IUdfTargetFactory factory)
+    {
+        var self0 = Rusage.Self();
+        var spawnAt = Stopwatch.GetTimestamp();
+        var target = factory.Start();
+        _pid = target.ProcessId;
+        ProcFs.Sample? atLastOutput = null;
+        TimeSpan? agentCpu = null;
+        long eofAt = 0, exitAt = 0;
+        int? exitCode = null;
+        Thread reader, writer;
+        try
+        {
+            reader = StartThread("load-reader", () => ReadLoop(target.Output));
+            writer = StartThread("load-writer", () => WriteLoop(target.Input));
+            WaitForOutputsOrFailure();
+
+            if (_failure is null)
+            {
+                // Every output is in, so every input was read: the writer is done, nothing is queued, no call runs.
+                writer.Join(_options.StallTimeout);
+                atLastOutput = _pid is { } pid ? ProcFs.TryRead(pid) : null;
+                eofAt = Stopwatch.GetTimestamp();
+                target.CloseInput();
+                if (!_outputEnded.Wait(_options.ExitTimeout))
+                {
+                    Fail($"the UDF did not end its output within {_options.ExitTimeout.TotalSeconds:0.#}s of its input closing");
+                }
+
+                exitCode = _failure is null ? target.WaitForExit(_options.ExitTimeout) : null;
+                exitAt = Stopwatch.GetTimestamp();
+                if (_failure is not null)
+                {
+                    // Already explained.
+                }
+                else if (exitCode is null)
+                {
+                    Fail($"the UDF did not exit within {_options.ExitTimeout.TotalSeconds:0.#}s of its input closing");
+                }
+                else if (exitCode != 0)
+                {
+                    Fail($"the UDF exited with code {exitCode} after its input closed");
+                }
+            }
+
+            if (_failure is not null && exitCode is null)
+            {
+                target.Kill();
+                exitCode = target.WaitForExit(TimeSpan.FromSeconds(5));
+                exitAt = Stopwatch.GetTimestamp();
+            }
+
+            writer.Join(TimeSpan.FromSeconds(5));
+            reader.Join(TimeSpan.FromSeconds(5));
+            agentCpu = exitCode is null ? null : target.Cpu;
+        }
+        finally
+        {
+            target.Dispose();
+        }
+
+        var driverCpu = (Rusage.Self() - self0).TotalSeconds;
+        var points = _workload.Points;
+        var complete = _failure is null;
+        double? streamSeconds = complete ? Stopwatch.GetElapsedTime(_firstDataAt, _lastOutputAt).TotalSeconds : null;
+        long? peak = Max(atLastOutput?.PeakRssBytes, _peakRssAtOutputEnd);
+
+        return new RunResult
+        {
+            Workload = _workload.Name,
+            Points = points,
+            Verified = complete,
+            Error = _failure,
+            OutputFramesMatched = _verifier.MatchedFrames,
+            InputBytes = _workload.DataBytes,
+            OutputBytes = _outputBytes,
+            OutputReads = _outputReads,
+            WallSeconds = Stopwatch.GetElapsedTime(spawnAt, exitAt == 0 ? Stopwatch.GetTimestamp() : exitAt).TotalSeconds,
+            SpawnToInitMs = _initAt == 0 ? null : Stopwatch.GetElapsedTime(spawnAt, _initAt).TotalMilliseconds,
+            StreamSeconds = streamSeconds,
+            PointsPerSecond = streamSeconds > 0 ? points / streamSeconds : null,
+            AgentCpuSeconds = agentCpu?.TotalSeconds,
+            AgentCpuMicrosPerPoint = agentCpu is { } cpu && points > 0 ? cpu.TotalSeconds * 1e6 / points : null,
+            AgentCpuAtLastOutputSeconds = atLastOutput?.Cpu?.TotalSeconds,
+            DriverCpuSeconds = driverCpu,
+            DriverCpuMicrosPerPoint = points > 0 ? driverCpu * 1e6 / points : null,
+            PeakRssBytes = peak,
+            RssAnonBytesAtEnd = atLastOutput?.RssAnonBytes,
+            ThreadsAtEnd = atLastOutput?.Threads,
+            EofToOutputEndMs = complete && _outputEndAt != 0 ? Stopwatch.GetElapsedTime(eofAt, _outputEndAt).TotalMilliseconds : null,
+            EofToExitMs = complete ? Stopwatch.GetElapsedTime(eofAt, exitAt).TotalMilliseconds : null,
+            ExitCode = exitCode,
+            Keepalive = KeepaliveStats(),
+            StderrTail = complete ? null : target.StderrTail,
+        };
+    }
+
+    private static Thread StartThread(string name, Action body)
+    {
+        var thread = new Thread(() => body()) { Name = name, IsBackground = true };
+        thread.Start();
+        return thread;
+    }
+
+    private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+
+    private void WaitForOutputsOrFailure()
+    {
+        var lastProgress = -1L;
+        var lastProgressAt = Stopwatch.GetTimestamp();
+        while (!_allVerified.IsSet && Volatile.Read(ref _failure) is null)
+        {
+            _changed.Wait(TimeSpan.FromMilliseconds(200));
+            _changed.Reset();
+            var progress = Interlocked.Read(ref _bytesWritten) + Interlocked.Read(ref _framesMatched);
+            if (progress != lastProgress)
+            {
+                lastProgress = progress;
+                lastProgressAt = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastProgressAt) > _options.StallTimeout && !_allVerified.IsSet)
+            {
+                Fail($"stalled: no progress for {_options.StallTimeout.TotalSeconds:0.#}s "
+                    + $"({Interlocked.Read(ref _framesMatched)} of {_verifier.ExpectedFrames} outputs, "
+                    + $"{Interlocked.Read(ref _bytesWritten)} of {_workload.DataBytes} input bytes accepted, init answered: {_initReceived.IsSet})");
+            }
+        }
+    }
+
+    private void Fail(string error)
+    {
+        Interlocked.CompareExchange(ref _failure, error, null);
+        _changed.Set();
+    }
+
+    // ---- writer ------------------------------------------------------------------------------------------------
+
+    private void WriteLoop(Stream input)
+    {
+        try
+        {
+            input.Write(_workload.InitFrame);
+            input.Flush();
+            // Kapacitor waits for the Init answer before it feeds data (reference §2.4).
+            while (!_initReceived.Wait(TimeSpan.FromMilliseconds(100)))
+            {
+                if (Volatile.Read(ref _failure) is not null)
+                {
+                    return;
+                }
+            }
+
+            var interval = _options.KeepaliveInterval > TimeSpan.Zero
+                ? (long)(_options.KeepaliveInterval.TotalSeconds * Stopwatch.Frequency)
+                : long.MaxValue;
+            var nextKeepalive = long.MinValue; // one right away, so even a short run measures a round trip
+            _firstDataAt = Stopwatch.GetTimestamp();
+            foreach (var chunk in _workload.DataChunks)
+            {
+                if (Volatile.Read(ref _failure) is not null)
+                {
+                    return;
+                }
+
+                if (interval != long.MaxValue && Stopwatch.GetTimestamp() >= nextKeepalive)
+                {
+                    SendKeepalive(input);
+                    nextKeepalive = Stopwatch.GetTimestamp() + interval;
+                }
+
+                input.Write(chunk.Span);
+                Interlocked.Add(ref _bytesWritten, chunk.Length);
+            }
+
+            input.Flush();
+        }
+        catch (Exception ex)
+        {
+            // Any exception: this is a thread of its own, and an unhandled one would kill the tool.
+            Fail($"write error after {Interlocked.Read(ref _bytesWritten)} of {_workload.DataBytes} input bytes (the UDF stopped reading or exited): {ex.Message}");
+        }
+    }
+
+    private void SendKeepalive(Stream input)
+    {
+        byte[] frame;
+        lock (_keepaliveSentAt)
+        {
+            var time = _keepaliveBase + (_keepaliveSentAt.Count * _keepaliveStep);
+            frame = Frames.Encode(new Request { Keepalive = new KeepaliveRequest { Time = time } });
+            _keepaliveSentAt.Add(Stopwatch.GetTimestamp());
+        }
+
+        input.Write(frame);
+    }
+
+    // ---- reader ------------------------------------------------------------------------------------------------
+
+    private void ReadLoop(Stream output)
+    {
+        var buffer = new byte[1 << 20];
+        int start = 0, end = 0;
+        var framing = true;
+        try
+        {
+            while (true)
+            {
+                if (end == buffer.Length)
+                {
+                    // Make room: move the partial frame to the front, or grow for a frame larger than the buffer.
+                    if (start > 0)
+                    {
+                        buffer.AsSpan(start, end - start).CopyTo(buffer);
+                        end -= start;
+                        start = 0;
+                    }
+                    else
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+                }
+
+                var read = output.Read(buffer, end, buffer.Length - end);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                end += read;
+                _outputReads++;
+                _outputBytes += read;
+                if (!framing)
+                {
+                    start = end = 0;
+                    continue;
+                }
+
+                while (Frames.TryReadPrefix(buffer.AsSpan(start, end - start), out var prefixLength, out var payloadLength))
+                {
+                    if (payloadLength > MaxResponseFrame)
+                    {
+                        Fail($"a response frame announces {payloadLength} bytes: the output is not a frame sequence");
+                        framing = false;
+                        start = end = 0;
+                        break;
+                    }
+
+                    var length = prefixLength + (int)payloadLength;
+                    if (end - start < length)
+                    {
+                        if (length > buffer.Length)
+                        {
+                            Array.Resize(ref buffer, length);
+                        }
+
+                        break;
+                    }
+
+                    OnFrame(buffer.AsSpan(start, length), prefixLength);
+                    start += length;
+                }
+
+                if (start == end)
+                {
+                    start = end = 0;
+                }
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            Fail($"the output is not a frame sequence: {ex.Message}");
+        }
+        catch (Exception ex)
+        {
+            // Any exception (a killed target, a closed stream): this is a thread of its own.
+            Fail($"read error: {ex.GetType().Name}: {ex.Message}");
+        }
+
+        _outputEndAt = Stopwatch.GetTimestamp();
+        if (_pid is { } pid)
+        {
+            _peakRssAtOutputEnd = ProcFs.TryRead(pid)?.PeakRssBytes;
+        }
+
+        if (framing && end > start)
+        {
+            Fail($"the output ended inside a frame ({end - start} bytes left over)");
+        }
+
+        if (!_allVerified.IsSet)
+        {
+            Fail($"the output ended after {_verifier.MatchedFrames} of {_verifier.ExpectedFrames} expected data frames");
+        }
+
+        _outputEnded.Set();
+        _changed.Set();
+    }
+
+    private void OnFrame(ReadOnlySpan<byte> frame, int prefixLength)
+    {
+        var payload = frame[prefixLength..];
+        if (payload.IsEmpty)
+        {
+            Fail("a Response with no message set (this crashes kapacitord, influxdata/kapacitor#2132)");
+            return;
+        }
+
+        switch (payload[0])
+        {
+            case 0x1a: // field 3, length-delimited: keepalive
+                OnKeepalive(frame);
+                return;
+            case 0x32: // field 6: error
+                Fail($"the UDF sent an ErrorResponse: {Frames.TryParseResponse(frame)?.Error?.Error ?? Frames.Describe(frame)}");
+                return;
+        }
+
+        if (!_initReceived.IsSet)
+        {
+            if (frame.SequenceEqual(Frames.InitSuccess))
+            {
+                _initAt = Stopwatch.GetTimestamp();
+                _initReceived.Set();
+                _changed.Set();
+            }
+            else
+            {
+                Fail($"expected InitResponse{{success:true}} first, received {Frames.Describe(frame)}");
+            }
+
+            return;
+        }
+
+        if (Volatile.Read(ref _failure) is not null)
+        {
+            return;
+        }
+
+        if (!_verifier.Check(frame))
+        {
+            Fail(_verifier.Failure ?? "verification failed");
+            return;
+        }
+
+        Interlocked.Increment(ref _framesMatched);
+        if (_verifier.IsComplete)
+        {
+            _lastOutputAt = Stopwatch.GetTimestamp();
+            _allVerified.Set();
+            _changed.Set();
+        }
+    }
+
+    private void OnKeepalive(ReadOnlySpan<byte> frame)
+    {
+        var receivedAt = Stopwatch.GetTimestamp();
+        var time = Frames.TryParseResponse(frame)?.Keepalive?.Time;
+        if (time is null)
+        {
+            Fail($"a malformed KeepaliveResponse: {Frames.Describe(frame)}");
+            return;
+        }
+
+        var offset = time.Value - _keepaliveBase;
+        lock (_keepaliveSentAt)
+        {
+            if (offset >= 0 && offset % _keepaliveStep == 0 && offset / _keepaliveStep < _keepaliveSentAt.Count)
+            {
+                _roundTripsMs.Add(Stopwatch.GetElapsedTime(_keepaliveSentAt[(int)(offset / _keepaliveStep)], receivedAt).TotalMilliseconds);
+            }
+            else
+            {
+                // An unsolicited KeepaliveResponse: the agent's heartbeat during a long call.
+                _heartbeats++;
+            }
+        }
+    }
+
+    private KeepaliveStats KeepaliveStats()
+    {
+        lock (_keepaliveSentAt)
+        {
+            return new KeepaliveStats(
+                _keepaliveSentAt.Count,
+                _roundTripsMs.Count,
+                _heartbeats,
+                Stats.Percentile(_roundTripsMs, 50),
+                Stats.Percentile(_roundTripsMs, 99),
+                _roundTripsMs.Count > 0 ? _roundTripsMs.Max() : null);
+        }
+    }
+}
