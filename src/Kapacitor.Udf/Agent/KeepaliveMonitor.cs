@@ -27,6 +27,7 @@ internal sealed class KeepaliveMonitor
     private readonly ILogger _log;
     private readonly ResponseWriter _writer;
     private readonly Action<string, TimeSpan> _onHung;
+    private readonly PeriodicTimer _timer;
 
     // Written by the worker.
     private volatile string? _method;
@@ -58,6 +59,7 @@ internal sealed class KeepaliveMonitor
         _log = log;
         _writer = writer;
         _onHung = onHung;
+        _timer = new PeriodicTimer(TickPeriod, time);
     }
 
     /// <summary>Kapacitor's <c>timeout</c> as estimated from its keepalive cadence (2 × interval), or the default.</summary>
@@ -93,22 +95,18 @@ internal sealed class KeepaliveMonitor
 
     public void CallFinished() => _method = null;
 
-    /// <summary>Ticks until <paramref name="stopping"/> is cancelled.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>Ticks until <see cref="Stop"/>.</summary>
+    public async Task RunAsync()
     {
-        using var timer = new PeriodicTimer(TickPeriod, _time);
-        try
+        while (await _timer.WaitForNextTickAsync())
         {
-            while (await timer.WaitForNextTickAsync(stopping))
-            {
-                await Tick();
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // Stopping is the normal end of the loop.
+            await Tick();
         }
     }
+
+    /// <summary>Ends <see cref="RunAsync"/>. Disposing the timer ends the wait quietly; cancelling it would throw, and
+    /// that exception's stack trace (captured with source lines) costs tens of milliseconds at every exit.</summary>
+    public void Stop() => _timer.Dispose();
 
     /// <summary>One look at the agent: heartbeat when busy and silent, warn about a long call, or declare it hung.</summary>
     public async ValueTask Tick()

@@ -80,6 +80,7 @@ public sealed partial class UdfAgent
         }
         catch (Exception ex)
         {
+            _monitor.Stop();
             await FailAsync(DescribeFailure("handler factory", ex), ex);
             await FinishAsync();
             return new UdfAgentResult(_failure);
@@ -90,8 +91,7 @@ public sealed partial class UdfAgent
             _requestPool = new ConcurrentQueue<Request>();
         }
 
-        using var monitorStop = new CancellationTokenSource();
-        var monitor = DedicatedThread.Start("udf-monitor", () => _monitor.RunAsync(monitorStop.Token));
+        var monitor = DedicatedThread.Start("udf-monitor", _monitor.RunAsync);
         var reader = DedicatedThread.Start("udf-reader", ReadLoopAsync);
         var worker = DedicatedThread.Start("udf-worker", () => WorkLoopAsync(handler));
 
@@ -101,7 +101,7 @@ public sealed partial class UdfAgent
             await FinishAsync();
         }
 
-        monitorStop.Cancel();
+        _monitor.Stop();
         await monitor;
         if (_abandoned.Task.IsCompleted)
         {
