@@ -4,7 +4,7 @@ namespace Kapacitor.Udf;
 
 /// <summary>
 /// Typed TICKscript options: an options class declares them, this turns it into the InfoResponse option table and
-/// binds an InitRequest to a new instance. The authoring base classes call it
+/// binds an InitRequest to a new instance. The base classes (<see cref="StreamUdf{TOptions}"/> and friends) call it
 /// for you; a raw <see cref="Agent.IUdfHandler"/> can call it directly.
 /// </summary>
 /// <remarks>
