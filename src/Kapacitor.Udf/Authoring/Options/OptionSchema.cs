@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -82,17 +81,15 @@ internal sealed class OptionProperty
 /// </summary>
 internal sealed class OptionSchema
 {
-    private static readonly ConcurrentDictionary<Type, OptionSchema> Cache = new();
+    // A plain dictionary under a lock, not ConcurrentDictionary or LINQ: this runs on the Info probe, at every
+    // kapacitord start, where each extra assembly or generic instantiation to load and JIT shows.
+    private static readonly Dictionary<Type, OptionSchema> Cache = [];
 
-    private OptionSchema(Type type, OptionProperty[] properties)
+    private OptionSchema(Type type, OptionProperty[] properties, Dictionary<string, int> byName)
     {
         Type = type;
         Properties = properties;
-        ByName = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < properties.Length; i++)
-        {
-            ByName.Add(properties[i].Name, i);
-        }
+        ByName = byName;
     }
 
     public Type Type { get; }
@@ -104,7 +101,19 @@ internal sealed class OptionSchema
 
     /// <summary>The schema of <paramref name="type"/>.</summary>
     /// <exception cref="InvalidOperationException">The class cannot be an options class; the message names the property and the fix.</exception>
-    public static OptionSchema For(Type type) => Cache.GetOrAdd(type, static t => Build(t));
+    public static OptionSchema For(Type type)
+    {
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(type, out var schema))
+            {
+                schema = Build(type);
+                Cache.Add(type, schema);
+            }
+
+            return schema;
+        }
+    }
 
     public static Protocol.ValueType WireType(ScalarKind kind) => kind switch
     {
@@ -124,26 +133,39 @@ internal sealed class OptionSchema
             throw Invalid(type, null, "an options class needs a public parameterless constructor");
         }
 
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanRead && p.SetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0)
-            .OrderBy(p => Depth(p.DeclaringType!))
-            .ThenBy(p => p.MetadataToken)
-            .Select(p => Describe(type, p))
-            .ToArray();
-
-        var duplicate = properties.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
+        var candidates = new List<PropertyInfo>();
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            throw Invalid(type, null, $"more than one property binds to the option '{duplicate.Key}' ({string.Join(", ", duplicate.Select(p => p.Property.Name))})");
+            if (property.CanRead && property.SetMethod is { IsPublic: true } && property.GetIndexParameters().Length == 0)
+            {
+                candidates.Add(property);
+            }
         }
 
-        return new OptionSchema(type, properties);
+        // Declaration order (base class first), so problems are reported in the order the author wrote the options.
+        candidates.Sort(static (a, b) => Depth(a.DeclaringType!) != Depth(b.DeclaringType!)
+            ? Depth(a.DeclaringType!).CompareTo(Depth(b.DeclaringType!))
+            : a.MetadataToken.CompareTo(b.MetadataToken));
+
+        var properties = new OptionProperty[candidates.Count];
+        var byName = new Dictionary<string, int>(properties.Length, StringComparer.Ordinal);
+        for (var i = 0; i < properties.Length; i++)
+        {
+            properties[i] = Describe(type, candidates[i]);
+            if (!byName.TryAdd(properties[i].Name, i))
+            {
+                var first = properties[byName[properties[i].Name]].Property.Name;
+                throw Invalid(type, null, $"more than one property binds to the option '{properties[i].Name}' ({first}, {candidates[i].Name})");
+            }
+        }
+
+        return new OptionSchema(type, properties, byName);
     }
 
     private static OptionProperty Describe(Type owner, PropertyInfo property)
     {
-        var option = property.GetCustomAttribute<UdfOptionAttribute>(inherit: true);
-        var flag = property.GetCustomAttribute<UdfFlagAttribute>(inherit: true);
+        var option = (UdfOptionAttribute?)Attribute.GetCustomAttribute(property, typeof(UdfOptionAttribute), inherit: true);
+        var flag = (UdfFlagAttribute?)Attribute.GetCustomAttribute(property, typeof(UdfFlagAttribute), inherit: true);
         if (option is not null && flag?.Name is not null && flag.Name != option.Name)
         {
             throw Invalid(owner, property, $"[UdfOption(\"{option.Name}\")] and [UdfFlag(\"{flag.Name}\")] name it differently");
