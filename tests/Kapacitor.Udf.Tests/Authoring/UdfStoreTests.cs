@@ -62,7 +62,7 @@ public class UdfStoreTests
     {
         var log = new CollectingLogger();
         var store = new UdfStore(() => log.Logger);
-        store.Load(Roundtrip(new Dictionary<string, JsonElement> { ["k"] = JsonSerializer.SerializeToElement("text") }));
+        store.Load(Roundtrip(new Dictionary<string, object> { ["k"] = "text" }));
 
         store.TryGet<int>("k", out _).Should().BeFalse();
         store.ContainsKey("k").Should().BeFalse();
@@ -73,6 +73,6 @@ public class UdfStoreTests
     public void Save_Empty_IsNull() => new UdfStore(() => Serilog.Core.Logger.None).Save().Should().BeNull();
 
     // Through bytes, as a snapshot would go.
-    private static Dictionary<string, JsonElement> Roundtrip(Dictionary<string, JsonElement> state) =>
-        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(JsonSerializer.SerializeToUtf8Bytes(state, JsonSnapshotSerializer.DefaultOptions), JsonSnapshotSerializer.DefaultOptions)!;
+    private static Dictionary<string, object> Roundtrip(Dictionary<string, object> state) =>
+        JsonSerializer.Deserialize<Dictionary<string, object>>(JsonSerializer.SerializeToUtf8Bytes(state, JsonSnapshotSerializer.DefaultOptions), JsonSnapshotSerializer.DefaultOptions)!;
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
@@ -44,7 +43,7 @@ internal sealed class FunctionBatchUdf<TOptions> : BatchUdf<TOptions>
         _context = new UdfFunctionContext<TOptions>(context, () => Options);
         _init = init;
         _batch = batch;
-        UseSnapshots<Dictionary<string, JsonElement>>(stateVersion, _context.Store.Save, _context.Store.Load);
+        UseSnapshots(stateVersion, _context.Store.Save, _context.Store.Load);
     }
 
     protected override ValueTask OnInitAsync()

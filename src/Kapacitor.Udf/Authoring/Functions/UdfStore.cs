@@ -113,26 +113,27 @@ public sealed class UdfStore
     /// <summary>Removes every key.</summary>
     public void Clear() => _values.Clear();
 
-    internal Dictionary<string, JsonElement>? Save()
+    // The snapshot state is typed with object, not JsonElement, so that constructing a one-file UDF (which the Info
+    // probe does at every kapacitord start) loads no System.Text.Json; values serialize by their runtime type.
+    internal Dictionary<string, object>? Save()
     {
         if (_values.Count == 0)
         {
             return null;
         }
 
-        var state = new Dictionary<string, JsonElement>(_values.Count, StringComparer.Ordinal);
+        var state = new Dictionary<string, object>(_values.Count, StringComparer.Ordinal);
         foreach (var (key, value) in _values)
         {
-            state[key] = value is Restored restored
-                ? restored.Json
-                : JsonSerializer.SerializeToElement(value, value.GetType(), JsonSnapshotSerializer.DefaultOptions);
+            state[key] = value is Restored restored ? restored.Json : value;
         }
 
         return state;
     }
 
-    // Restored keys replace the same keys set by init; keys only init set are kept.
-    internal void Load(Dictionary<string, JsonElement> state)
+    // Restored values arrive as JSON (JsonElement) and are read as a type on first use. Restored keys replace the same
+    // keys set by init; keys only init set are kept.
+    internal void Load(Dictionary<string, object> state)
     {
         foreach (var (key, json) in state)
         {
@@ -143,9 +144,15 @@ public sealed class UdfStore
     private bool TryRead<T>(string key, Restored restored, [MaybeNullWhen(false)] out T value)
     {
         value = default;
+        if (restored.Json is not JsonElement json)
+        {
+            _values.Remove(key);
+            return false;
+        }
+
         try
         {
-            value = restored.Json.Deserialize<T>(JsonSnapshotSerializer.DefaultOptions);
+            value = json.Deserialize<T>(JsonSnapshotSerializer.DefaultOptions);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
         {
@@ -164,8 +171,9 @@ public sealed class UdfStore
         return true;
     }
 
-    private sealed class Restored(JsonElement json)
+    // Holds the JsonElement boxed: a JsonElement field would load System.Text.Json with this type.
+    private sealed class Restored(object json)
     {
-        public JsonElement Json { get; } = json;
+        public object Json { get; } = json;
     }
 }
