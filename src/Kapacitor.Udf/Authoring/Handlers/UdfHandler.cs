@@ -36,9 +36,6 @@ public abstract class UdfHandler<TOptions> : IUdfHandler
     protected TOptions Options => _options ?? throw new InvalidOperationException(
         $"Options are bound at Init: they cannot be read in the constructor or before Init (use OnInitAsync)");
 
-    /// <summary>Whether Init has bound the options.</summary>
-    protected bool IsInitialized => _options is not null;
-
     private protected abstract EdgeType Wants { get; }
 
     private protected abstract EdgeType Provides { get; }
