@@ -1,4 +1,4 @@
 using Kapacitor.Udf.Examples.Mirror;
 using Kapacitor.Udf.Hosting;
 
-return await UdfHost.RunAsync(args, context => new MirrorHandler(context));
+return await UdfHost.RunAsync(args, MirrorUdf.Handler);

@@ -1,40 +1,41 @@
+using System.Text.Json.Serialization;
+
 namespace Kapacitor.Udf.Examples.MovingAverage;
 
 /// <summary>
 /// One group's window, with Kapacitor's example arithmetic kept in its exact order so results are bit-identical
 /// to the Go and Python UDFs (reference §5.1): while filling, the cumulative mean; once full, the running update
-/// <c>avg += value/l - oldest/l</c>.
+/// <c>avg += value/l - oldest/l</c>. Serialized as <c>{"size":…,"window":[…],"avg":…}</c>, like the Python example.
 /// </summary>
 internal sealed class MovingAverageWindow
 {
-    private readonly Queue<double> _values;
-
-    public MovingAverageWindow(int size, IEnumerable<double>? values = null, double average = 0)
+    [JsonConstructor]
+    public MovingAverageWindow(int size, Queue<double>? window = null, double avg = 0)
     {
         Size = size;
-        _values = new Queue<double>(values ?? []);
-        Average = average;
+        Window = window ?? new Queue<double>(size);
+        Avg = avg;
     }
 
     public int Size { get; }
 
-    public double Average { get; private set; }
+    public Queue<double> Window { get; }
 
-    public IReadOnlyCollection<double> Values => _values;
+    public double Avg { get; private set; }
 
     public double Update(double value)
     {
-        var l = _values.Count;
+        var l = Window.Count;
         if (l == Size)
         {
-            Average += value / l - _values.Dequeue() / l;
+            Avg += value / l - Window.Dequeue() / l;
         }
         else
         {
-            Average = (value + l * Average) / (l + 1);
+            Avg = (value + l * Avg) / (l + 1);
         }
 
-        _values.Enqueue(value);
-        return Average;
+        Window.Enqueue(value);
+        return Avg;
     }
 }

@@ -1,4 +1,4 @@
 using Kapacitor.Udf.Examples.MovingAverage;
 using Kapacitor.Udf.Hosting;
 
-return await UdfHost.RunAsync(args, context => new MovingAverageHandler(context));
+return await UdfHost.RunAsync(args, context => new MovingAverageUdf(context));

@@ -12,10 +12,26 @@ namespace Kapacitor.Udf.Testing;
 /// the test plays Kapacitor. Every wait is bounded by <see cref="Timeout"/>, so a broken UDF fails a test instead of
 /// hanging it. Independent of any test framework.
 /// </summary>
-public sealed class UdfTestHarness : IAsyncDisposable
+/// <remarks>
+/// <para><b>Fluent use</b> (what Kapacitor does, step by step):</para>
+/// <code>
+/// await using var udf = UdfTestHarness.Start(ctx =&gt; new MovingAverage(ctx));
+/// (await udf.InitAsync(".field('value')", ".size(3)")).Success.Should().BeTrue();
+/// await udf.SendPointsAsync(points);
+/// var output = await udf.ReadOutputAsync();   // everything emitted for the input so far
+/// var snapshot = await udf.SnapshotAsync();
+/// </code>
+/// <para>Management calls (<see cref="InitAsync(string[])"/>, <see cref="SnapshotAsync"/>, <see cref="RestoreAsync(ByteString)"/>,
+/// <see cref="KeepaliveAsync"/>) read up to their answer; data emitted meanwhile is kept for the next read, so nothing
+/// is lost. The raw methods (<see cref="SendAsync"/>, <see cref="ReadAsync"/>) remain for protocol-level tests.</para>
+/// </remarks>
+public sealed partial class UdfTestHarness : IAsyncDisposable
 {
     private readonly Pipe _input;
     private readonly Pipe _output;
+    private readonly Queue<Response> _pending = new();
+    private InfoResponse? _info;
+    private bool _inputCompleted;
 
     private UdfTestHarness(Func<UdfContext, IUdfHandler> handlerFactory, UdfAgentOptions options, TimeSpan timeout)
     {
@@ -68,7 +84,11 @@ public sealed class UdfTestHarness : IAsyncDisposable
     }
 
     /// <summary>Ends the input, as Kapacitor closing STDIN (or half-closing a socket).</summary>
-    public void CompleteInput() => _input.Writer.Complete();
+    public void CompleteInput()
+    {
+        _inputCompleted = true;
+        _input.Writer.Complete();
+    }
 
     /// <summary>Reads the next response.</summary>
     /// <returns>The response.</returns>
@@ -80,11 +100,8 @@ public sealed class UdfTestHarness : IAsyncDisposable
     /// <summary>Reads the next response, or <see langword="null"/> at the end of the output.</summary>
     /// <returns>The response or <see langword="null"/>.</returns>
     /// <exception cref="TimeoutException">Neither arrived within <see cref="Timeout"/>.</exception>
-    public async ValueTask<Response?> ReadOrEndAsync()
-    {
-        var frame = await ReadFrameOrEndAsync();
-        return frame is null ? null : ParseFrame(frame);
-    }
+    public async ValueTask<Response?> ReadOrEndAsync() =>
+        _pending.TryDequeue(out var held) ? held : await ReadFromOutputAsync();
 
     /// <summary>Reads every remaining response until the output ends.</summary>
     /// <returns>The responses in order.</returns>
@@ -104,6 +121,18 @@ public sealed class UdfTestHarness : IAsyncDisposable
     /// <exception cref="TimeoutException">Neither arrived within <see cref="Timeout"/>.</exception>
     /// <exception cref="FrameException">The output is not a valid frame sequence.</exception>
     public async ValueTask<byte[]?> ReadFrameOrEndAsync()
+    {
+        if (_pending.TryDequeue(out var held))
+        {
+            var writer = new ArrayBufferWriter<byte>();
+            VarintFrame.WriteFrame(writer, held);
+            return writer.WrittenSpan.ToArray();
+        }
+
+        return await ReadRawFrameOrEndAsync();
+    }
+
+    private async ValueTask<byte[]?> ReadRawFrameOrEndAsync()
     {
         using var timeout = new CancellationTokenSource(Timeout);
         try
@@ -157,6 +186,12 @@ public sealed class UdfTestHarness : IAsyncDisposable
         await _input.Writer.CompleteAsync();
         var drain = DrainOutputAsync();
         await Task.WhenAny(Task.WhenAll(Completion, drain), Task.Delay(Timeout));
+    }
+
+    private async ValueTask<Response?> ReadFromOutputAsync()
+    {
+        var frame = await ReadRawFrameOrEndAsync();
+        return frame is null ? null : ParseFrame(frame);
     }
 
     private static Response ParseFrame(byte[] frame)

@@ -126,6 +126,9 @@ public sealed partial class UdfAgent
         StartDrainClock(reason);
     }
 
+    /// <summary>The largest frame accepted, which every snapshot must fit (see <see cref="UdfContext.MaxFrameSize"/>).</summary>
+    internal long MaxFrameSize => _options.MaxFrameSize;
+
     internal static string DescribeFailure(string method, Exception ex) => $"{method}: {ex.GetType().Name}: {ex.Message}";
 
     /// <summary>The first fatal error: one ErrorResponse, then no more handler calls and input discarded.</summary>

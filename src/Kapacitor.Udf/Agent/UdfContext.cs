@@ -32,6 +32,10 @@ public sealed class UdfContext : IUdfOutput
     /// <summary>Cancelled when the agent stops or fails: background work should end.</summary>
     public CancellationToken Stopping { get; }
 
+    /// <summary>The largest frame the agent accepts (<see cref="UdfAgentOptions.MaxFrameSize"/>). A snapshot must fit
+    /// a RestoreRequest frame of this size, since Kapacitor sends it back unchanged; larger snapshots are refused.</summary>
+    public long MaxFrameSize => _agent.MaxFrameSize;
+
     /// <summary>The edge type this UDF provides, once known (after Init); guards emits of the wrong shape.</summary>
     internal EdgeType? Provides { get; set; }
 

@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Kapacitor.Udf.Examples.MovingAverage;
+
+/// <summary><c>@movingAverage().field('value').size(10).as('avg')</c></summary>
+internal sealed class MovingAverageOptions
+{
+    /// <summary>The float field to average.</summary>
+    [MinLength(1)]
+    public required string Field { get; init; }
+
+    /// <summary>How many points of a group the average covers.</summary>
+    [Range(1, int.MaxValue)]
+    public required int Size { get; init; }
+
+    /// <summary>The output field (<c>as</c> is a C# keyword, hence the attribute).</summary>
+    [UdfOption("as")]
+    [MinLength(1)]
+    public string As { get; init; } = "avg";
+}

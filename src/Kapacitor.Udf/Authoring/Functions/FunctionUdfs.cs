@@ -1,0 +1,56 @@
+using Kapacitor.Udf.Agent;
+using Kapacitor.Udf.Protocol;
+
+namespace Kapacitor.Udf;
+
+/// <summary>The stream UDF behind <see cref="Udf.Stream{TOptions}(Func{UdfFunctionContext{TOptions}, Point, ValueTask}, Action{UdfFunctionContext{TOptions}}, int)"/>.</summary>
+internal sealed class FunctionStreamUdf<TOptions> : StreamUdf<TOptions>
+    where TOptions : class
+{
+    private readonly UdfFunctionContext<TOptions> _context;
+    private readonly Action<UdfFunctionContext<TOptions>>? _init;
+    private readonly Func<UdfFunctionContext<TOptions>, Point, ValueTask> _point;
+
+    public FunctionStreamUdf(UdfContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Point, ValueTask> point, int stateVersion)
+        : base(context)
+    {
+        _context = new UdfFunctionContext<TOptions>(context, () => Options);
+        _init = init;
+        _point = point;
+        UseSnapshots(stateVersion, _context.Store.Save, _context.Store.Load);
+    }
+
+    protected override ValueTask OnInitAsync()
+    {
+        _init?.Invoke(_context);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override ValueTask OnPointAsync(Point point) => _point(_context, point);
+}
+
+/// <summary>The batch UDF behind <see cref="Udf.Batch{TOptions}(Func{UdfFunctionContext{TOptions}, Batch, ValueTask}, Action{UdfFunctionContext{TOptions}}, int)"/>.</summary>
+internal sealed class FunctionBatchUdf<TOptions> : BatchUdf<TOptions>
+    where TOptions : class
+{
+    private readonly UdfFunctionContext<TOptions> _context;
+    private readonly Action<UdfFunctionContext<TOptions>>? _init;
+    private readonly Func<UdfFunctionContext<TOptions>, Batch, ValueTask> _batch;
+
+    public FunctionBatchUdf(UdfContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Batch, ValueTask> batch, int stateVersion)
+        : base(context)
+    {
+        _context = new UdfFunctionContext<TOptions>(context, () => Options);
+        _init = init;
+        _batch = batch;
+        UseSnapshots(stateVersion, _context.Store.Save, _context.Store.Load);
+    }
+
+    protected override ValueTask OnInitAsync()
+    {
+        _init?.Invoke(_context);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override ValueTask OnBatchAsync(Batch batch) => _batch(_context, batch);
+}

@@ -1,0 +1,62 @@
+using Kapacitor.Udf.Agent;
+using Kapacitor.Udf.Protocol;
+using Serilog;
+
+namespace Kapacitor.Udf;
+
+/// <summary>What a one-file UDF's <c>init</c> and handler get (<see cref="Udf"/>): options, logger, task and node,
+/// a snapshotted key/value store, and the output.</summary>
+/// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>).</typeparam>
+public sealed class UdfFunctionContext<TOptions>
+    where TOptions : class
+{
+    private readonly Func<TOptions> _options;
+
+    internal UdfFunctionContext(UdfContext context, Func<TOptions> options)
+    {
+        UdfContext = context;
+        _options = options;
+        Store = new UdfStore(() => context.Logger);
+    }
+
+    /// <summary>The options the TICKscript set, bound and validated.</summary>
+    public TOptions Options => _options();
+
+    /// <summary>The logger; its events carry the task and node IDs.</summary>
+    public ILogger Logger => UdfContext.Logger;
+
+    /// <summary>The Kapacitor task ID.</summary>
+    public string TaskId => UdfContext.TaskId;
+
+    /// <summary>The node name, e.g. <c>myUdf2</c>.</summary>
+    public string NodeId => UdfContext.NodeId;
+
+    /// <summary>State that survives a task restart through Kapacitor's snapshots.</summary>
+    public UdfStore Store { get; }
+
+    /// <summary>Cancelled when the agent stops or fails.</summary>
+    public CancellationToken Stopping => UdfContext.Stopping;
+
+    /// <summary>The underlying connection context, for background work (<see cref="UdfContext.StartBackground"/>).</summary>
+    public UdfContext UdfContext { get; }
+
+    /// <summary>Emits a stream point (stream UDFs); keep the input's name, tags and dimensions (e.g.
+    /// <see cref="PointExtensions.CreateOutput"/>) so downstream groups survive.</summary>
+    /// <param name="point">The point.</param>
+    /// <param name="cancellationToken">Stops waiting for room.</param>
+    /// <returns>A task that completes when the point is written.</returns>
+    /// <exception cref="UdfOutputClosedException">The agent has stopped or failed.</exception>
+    public ValueTask EmitAsync(Point point, CancellationToken cancellationToken = default) =>
+        UdfContext.EmitPointAsync(point, cancellationToken);
+
+    /// <summary>Emits a batch (batch UDFs), framed as Begin, points, End with the real size.</summary>
+    /// <param name="batch">The batch, e.g. <c>batch.Reply()</c> plus points.</param>
+    /// <param name="cancellationToken">Stops waiting for room.</param>
+    /// <returns>A task that completes when the batch is written.</returns>
+    /// <exception cref="UdfOutputClosedException">The agent has stopped or failed.</exception>
+    public ValueTask EmitAsync(BatchBuilder batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return batch.EmitAsync(UdfContext, cancellationToken);
+    }
+}

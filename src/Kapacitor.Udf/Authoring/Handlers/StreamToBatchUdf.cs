@@ -1,0 +1,133 @@
+using Kapacitor.Udf.Agent;
+using Kapacitor.Udf.Protocol;
+
+namespace Kapacitor.Udf;
+
+/// <summary>
+/// A stream → batch UDF: each group's points are cut into batches by count or time (<see cref="Cut"/>) and each batch
+/// arrives whole in <see cref="OnBatchAsync"/>, as if a <c>window()</c> came first; output is batches.
+/// </summary>
+/// <remarks>
+/// A batch made here carries the stream points themselves (fully populated), and Begin/End built from the group's
+/// first point: name, group, group tags (its dimensions' values) and byName, tmax per <see cref="BatchCut"/>. So
+/// <see cref="Batch.Reply"/> gives output with the input's group. Open windows are not part of snapshots.
+/// </remarks>
+/// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>); <see cref="NoOptions"/> for none.</typeparam>
+public abstract class StreamToBatchUdf<TOptions> : UdfHandler<TOptions>
+    where TOptions : class
+{
+    private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
+    private BatchCut? _cut;
+
+    /// <summary>Creates the handler for one connection.</summary>
+    /// <param name="context">The connection's context, from the factory given to <c>UdfHost.RunAsync</c>.</param>
+    protected StreamToBatchUdf(UdfContext context)
+        : base(context)
+    {
+    }
+
+    /// <summary>How to cut batches; read once, after <see cref="UdfHandler{TOptions}.OnInitAsync"/>, so it may use
+    /// <see cref="UdfHandler{TOptions}.Options"/> (e.g. <c>BatchCut.ByPeriod(Options.Period)</c>).</summary>
+    protected abstract BatchCut Cut { get; }
+
+    private protected sealed override EdgeType Wants => EdgeType.Stream;
+
+    private protected sealed override EdgeType Provides => EdgeType.Batch;
+
+    /// <summary>One batch of one group's points.</summary>
+    /// <param name="batch">The batch; yours to keep.</param>
+    /// <returns>A task that completes when the batch is handled.</returns>
+    protected abstract ValueTask OnBatchAsync(Batch batch);
+
+    /// <summary>Emits a batch, framed as Begin, points, End with the real size.</summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="cancellationToken">Stops waiting for room.</param>
+    /// <returns>A task that completes when the batch is written.</returns>
+    /// <exception cref="UdfOutputClosedException">The agent has stopped or failed.</exception>
+    protected ValueTask EmitAsync(BatchBuilder batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return batch.EmitAsync(Context, cancellationToken);
+    }
+
+    private protected sealed override void OnInitialized() => _cut = Cut ?? throw new InvalidOperationException("Cut returned null");
+
+    private protected sealed override async ValueTask OnPointMessageAsync(Point point)
+    {
+        var cut = _cut!;
+        if (!_windows.TryGetValue(point.Group, out var window))
+        {
+            window = new Window();
+            _windows.Add(point.Group, window);
+        }
+
+        if (cut.Count > 0)
+        {
+            window.Add(point, endTime: 0);
+            if (window.Points.Count == cut.Count)
+            {
+                await OnBatchAsync(window.Cut(point.Time));
+            }
+
+            return;
+        }
+
+        var period = cut.PeriodNanoseconds;
+        if (window.Points.Count > 0 && point.Time >= window.EndTime)
+        {
+            await OnBatchAsync(window.Cut(window.EndTime));
+        }
+
+        // Floor division, so times before the epoch align too.
+        var remainder = point.Time % period;
+        var start = point.Time - (remainder < 0 ? remainder + period : remainder);
+        window.Add(point, endTime: start + period);
+    }
+
+    // Unreachable: the agent rejects batch messages on a stream edge before they reach a handler.
+    private protected sealed override ValueTask OnBeginBatchAsync(BeginBatch begin) => throw new NotSupportedException("this UDF wants a stream, not batches");
+
+    private protected sealed override ValueTask OnEndBatchAsync(EndBatch end) => throw new NotSupportedException("this UDF wants a stream, not batches");
+
+    private sealed class Window
+    {
+        private BeginBatch? _begin;
+
+        public List<Point> Points { get; private set; } = [];
+
+        public long EndTime { get; private set; }
+
+        public void Add(Point point, long endTime)
+        {
+            if (Points.Count == 0)
+            {
+                Open(point, endTime);
+            }
+
+            Points.Add(point);
+        }
+
+        public Batch Cut(long tmax)
+        {
+            var begin = _begin!;
+            begin.Size = Points.Count;
+            var end = new EndBatch { Name = begin.Name, Group = begin.Group, Tmax = tmax };
+            end.Tags.Add(begin.Tags);
+            var batch = new Batch(begin, Points, end);
+            Points = [];
+            _begin = null;
+            return batch;
+        }
+
+        // Once per batch: the group's metadata from its first point.
+        private void Open(Point first, long endTime)
+        {
+            EndTime = endTime;
+            _begin = new BeginBatch { Name = first.Name, Group = first.Group, ByName = first.ByName };
+            foreach (var dimension in first.Dimensions)
+            {
+                _begin.Tags[dimension] = first.Tags.TryGetValue(dimension, out var value) ? value : "";
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using Google.Protobuf;
+using Kapacitor.Udf.Agent;
+using Kapacitor.Udf.Protocol;
+using Serilog;
+
+namespace Kapacitor.Udf;
+
+/// <summary>
+/// What every authoring base class shares: the protocol's management side done for you. Info comes from the edge
+/// types and <typeparamref name="TOptions"/>; Init binds the options (every problem in one answer); Snapshot and
+/// Restore go through a <see cref="SnapshotCodec{TState}"/> when <see cref="UseSnapshots{TState}(SnapshotCodec{TState}, Func{TState}, Action{TState})"/>
+/// was called, and are a valid empty snapshot and an accepting restore otherwise.
+/// </summary>
+/// <remarks>
+/// Derive from <see cref="StreamUdf{TOptions}"/>, <see cref="BatchUdf{TOptions}"/>, <see cref="StreamToBatchUdf{TOptions}"/>
+/// or <see cref="BatchToStreamUdf{TOptions}"/>, not from this class. The agent calls a handler from one thread, one
+/// call at a time (see <see cref="IUdfHandler"/>), so derived classes need no locks for their own state.
+/// </remarks>
+/// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>); <see cref="NoOptions"/> for none.</typeparam>
+public abstract class UdfHandler<TOptions> : IUdfHandler
+    where TOptions : class
+{
+    private TOptions? _options;
+    private ISnapshotSlot? _snapshots;
+
+    private protected UdfHandler(UdfContext context) => Context = context ?? throw new ArgumentNullException(nameof(context));
+
+    /// <summary>The connection: output, logger, task and node IDs, stop signal.</summary>
+    protected UdfContext Context { get; }
+
+    /// <summary>The logger; its events carry the task and node IDs once Init has arrived.</summary>
+    protected ILogger Logger => Context.Logger;
+
+    /// <summary>The options the TICKscript set, bound and validated.</summary>
+    /// <exception cref="InvalidOperationException">Read before Init (for example in the constructor).</exception>
+    protected TOptions Options => _options ?? throw new InvalidOperationException(
+        $"Options are bound at Init: they cannot be read in the constructor or before Init (use OnInitAsync)");
+
+    private protected abstract EdgeType Wants { get; }
+
+    private protected abstract EdgeType Provides { get; }
+
+    /// <summary>Runs once, after the options are bound and valid, before any data. Throw
+    /// <see cref="UdfOptionsException"/> to reject the options with your own words (shown to the user as is); any other
+    /// exception also fails the Init.</summary>
+    /// <returns>A task that completes when initialization is done.</returns>
+    protected virtual ValueTask OnInitAsync() => ValueTask.CompletedTask;
+
+    /// <summary>The last call, once, after the input ended or the agent failed: release resources here.</summary>
+    /// <returns>A task that completes when cleanup is done.</returns>
+    protected virtual ValueTask OnStopAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Keeps typed state in Kapacitor's snapshots with a JSON codec of format <paramref name="version"/> and
+    /// the default policy (an unreadable snapshot is discarded with a warning). Call it once, in the constructor.</summary>
+    /// <typeparam name="TState">The state type.</typeparam>
+    /// <param name="version">The state's format version (see <see cref="SnapshotCodec{TState}(int, ISnapshotSerializer{TState})"/>).</param>
+    /// <param name="save">Returns the state to store; <see langword="null"/> or empty stores nothing.</param>
+    /// <param name="restore">Takes restored state. Load it all or nothing: if it throws, the policy applies.</param>
+    protected void UseSnapshots<TState>(int version, Func<TState?> save, Action<TState> restore)
+        where TState : class =>
+        UseSnapshots(new SnapshotCodec<TState>(version), save, restore);
+
+    /// <summary>Keeps typed state in Kapacitor's snapshots through <paramref name="codec"/>. Call it once, in the constructor.</summary>
+    /// <typeparam name="TState">The state type.</typeparam>
+    /// <param name="codec">Version, serializer, migration and policy.</param>
+    /// <param name="save">Returns the state to store; <see langword="null"/> or empty stores nothing. Runs on the
+    /// handler's thread between calls, so it sees consistent state.</param>
+    /// <param name="restore">Takes restored state. Load it all or nothing: if it throws, the policy applies.</param>
+    /// <exception cref="InvalidOperationException">Called twice: keep all state in one type.</exception>
+    protected void UseSnapshots<TState>(SnapshotCodec<TState> codec, Func<TState?> save, Action<TState> restore)
+        where TState : class
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        ArgumentNullException.ThrowIfNull(save);
+        ArgumentNullException.ThrowIfNull(restore);
+        if (_snapshots is not null)
+        {
+            throw new InvalidOperationException("UseSnapshots was already called: keep all of the UDF's state in one snapshot type");
+        }
+
+        _snapshots = new SnapshotSlot<TState>(codec, save, restore);
+    }
+
+    private protected abstract ValueTask OnBeginBatchAsync(BeginBatch begin);
+
+    private protected abstract ValueTask OnPointMessageAsync(Point point);
+
+    private protected abstract ValueTask OnEndBatchAsync(EndBatch end);
+
+    /// <summary>Runs after <see cref="OnInitAsync"/> succeeded, for the adapters' own setup.</summary>
+    private protected virtual void OnInitialized()
+    {
+    }
+
+    ValueTask<InfoResponse> IUdfHandler.InfoAsync() =>
+        ValueTask.FromResult(new InfoResponse { Wants = Wants, Provides = Provides, Options = { UdfOptions.Describe<TOptions>() } });
+
+    async ValueTask<InitResponse> IUdfHandler.InitAsync(InitRequest request)
+    {
+        try
+        {
+            _options = UdfOptions.Bind<TOptions>(request.Options);
+            await OnInitAsync();
+            OnInitialized();
+        }
+        catch (UdfOptionsException ex)
+        {
+            _options = null;
+            return new InitResponse { Success = false, Error = ex.Message };
+        }
+        catch
+        {
+            // The agent answers success=false with the exception; no data will follow.
+            _options = null;
+            throw;
+        }
+
+        return new InitResponse { Success = true };
+    }
+
+    ValueTask<SnapshotResponse> IUdfHandler.SnapshotAsync() =>
+        ValueTask.FromResult(new SnapshotResponse
+        {
+            // Before Init there is no state yet (and save may read Options).
+            Snapshot = _snapshots is null || _options is null ? ByteString.Empty : _snapshots.Save(Context.MaxFrameSize),
+        });
+
+    ValueTask<RestoreResponse> IUdfHandler.RestoreAsync(RestoreRequest request)
+    {
+        if (_snapshots is null)
+        {
+            if (!request.Snapshot.IsEmpty)
+            {
+                Logger.Warning("Ignoring a {Size}-byte snapshot: this UDF keeps no state (it may have been written by an earlier build that did)", request.Snapshot.Length);
+            }
+
+            return ValueTask.FromResult(new RestoreResponse { Success = true });
+        }
+
+        var error = _snapshots.Restore(request.Snapshot, Logger);
+        return ValueTask.FromResult(error is null ? new RestoreResponse { Success = true } : new RestoreResponse { Success = false, Error = error });
+    }
+
+    ValueTask IUdfHandler.BeginBatchAsync(BeginBatch begin) => OnBeginBatchAsync(begin);
+
+    ValueTask IUdfHandler.PointAsync(Point point) => OnPointMessageAsync(point);
+
+    ValueTask IUdfHandler.EndBatchAsync(EndBatch end) => OnEndBatchAsync(end);
+
+    ValueTask IUdfHandler.StopAsync() => OnStopAsync();
+
+    private interface ISnapshotSlot
+    {
+        ByteString Save(long maxFrameSize);
+
+        /// <returns>The error for <c>success=false</c>, or <see langword="null"/>.</returns>
+        string? Restore(ByteString snapshot, ILogger log);
+    }
+
+    private sealed class SnapshotSlot<TState>(SnapshotCodec<TState> codec, Func<TState?> save, Action<TState> restore) : ISnapshotSlot
+        where TState : class
+    {
+        public ByteString Save(long maxFrameSize) => codec.Encode(save(), maxFrameSize);
+
+        public string? Restore(ByteString snapshot, ILogger log)
+        {
+            var result = codec.Decode(snapshot);
+            var problem = result.Problem;
+            if (result.State is { } state)
+            {
+                try
+                {
+                    restore(state);
+                    if (result.Outcome == SnapshotRestoreOutcome.Migrated)
+                    {
+                        log.Information("Restored a snapshot migrated from format version {From} to {To}", (object?)result.FromVersion ?? "(unversioned)", codec.Version);
+                    }
+
+                    return null;
+                }
+                catch (Exception ex)
+                {
+                    problem = $"loading the restored state failed: {ex.GetType().Name}: {ex.Message}";
+                }
+            }
+
+            if (problem is null)
+            {
+                return null;
+            }
+
+            if (codec.Policy == SnapshotRestorePolicy.Fail)
+            {
+                return $"{problem}. The task will fail on every start until a UDF that reads this snapshot is deployed, or the task is deleted and defined again (deleting a task deletes its snapshot)";
+            }
+
+            log.Warning("Snapshot not restored: {Problem}; starting with empty state (SnapshotRestorePolicy.StartFresh)", problem);
+            return null;
+        }
+    }
+}

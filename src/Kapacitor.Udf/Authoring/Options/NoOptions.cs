@@ -1,0 +1,6 @@
+namespace Kapacitor.Udf;
+
+/// <summary>The options of a UDF that takes none: its InfoResponse declares no options and any option is an error.</summary>
+public sealed class NoOptions
+{
+}
