@@ -78,24 +78,33 @@ public class UdfAgentOutputTests
     [Fact]
     public async Task EmitPointAsync_BeforeTheGateOpensBeyondTheHoldLimit_WaitsForTheGate()
     {
-        UdfContext? context = null;
-        await using var harness = UdfTestHarness.Start(ctx => new TestHandler(context = ctx) { OnPoint = _ => default },
-            new UdfAgentOptions { MaxHeldDataBytes = 100 });
+        // Emitting inside Init, on the worker, while no other writer can hold the lock: the only reason an emit
+        // can wait here is the data gate.
+        var pending = default(ValueTask);
+        var held = 0;
+        await using var harness = UdfTestHarness.Start(ctx => new TestHandler(ctx)
+        {
+            OnPoint = _ => default,
+            OnInit = _ =>
+            {
+                for (; held < 50; held++)
+                {
+                    pending = ctx.EmitPointAsync(new Point { Time = held, Name = "twenty bytes long.." });
+                    if (!pending.IsCompleted)
+                    {
+                        break;
+                    }
+                }
+
+                return ValueTask.FromResult(new InitResponse { Success = true });
+            },
+        }, new UdfAgentOptions { MaxHeldDataBytes = 100 });
+
         await harness.SendAsync(Requests.Init());
         await harness.ReadAsync();
 
-        var pending = default(ValueTask);
-        var held = 0;
-        for (; held < 50; held++)
-        {
-            pending = context!.EmitPointAsync(new Point { Time = held, Name = "twenty bytes long.." });
-            if (!pending.IsCompleted)
-            {
-                break;
-            }
-        }
-
         held.Should().BeInRange(1, 10, "about 100 bytes are held, then the emitter waits");
+        pending.IsCompleted.Should().BeFalse();
         await harness.SendAsync(Requests.Point(1000)); // opens the gate
         await pending.AsTask().WaitAsync(HangGuard);
         for (var i = 0; i <= held; i++)
