@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Kapacitor.Udf.Simulator.Engine;
 
 namespace Kapacitor.Udf.Simulator.Cli;
@@ -111,32 +110,5 @@ internal sealed class TargetOptions
         return ToIdentifier(program);
     }
 
-    // A TICKscript identifier in Kapacitor's style from a file name: "MovingAverage" becomes "movingAverage",
-    // "moving-avg.v2" becomes "movingAvgV2".
-    internal static string ToIdentifier(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        var upper = false;
-        foreach (var c in text)
-        {
-            if (char.IsAsciiLetterOrDigit(c) || c == '_')
-            {
-                builder.Append(upper && builder.Length > 0 ? char.ToUpperInvariant(c) : c);
-                upper = false;
-            }
-            else
-            {
-                upper = true;
-            }
-        }
-
-        if (builder.Length == 0 || char.IsAsciiDigit(builder[0]))
-        {
-            builder.Insert(0, "udf");
-        }
-
-        builder[0] = char.ToLowerInvariant(builder[0]);
-
-        return builder.ToString();
-    }
+    internal static string ToIdentifier(string text) => Kapacitor.Udf.Hosting.UdfDescription.NameFor(text);
 }

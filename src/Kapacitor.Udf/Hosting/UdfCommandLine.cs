@@ -21,6 +21,9 @@ internal abstract record UdfCommand
 
     /// <summary>Health probe: an Info round trip to each socket.</summary>
     public sealed record Health(IReadOnlyList<string> Paths, TimeSpan Timeout) : UdfCommand;
+
+    /// <summary>Print each UDF's options and ready kapacitor.conf and TICKscript snippets; no protocol.</summary>
+    public sealed record Describe(IReadOnlyList<(string? Name, Func<UdfContext, IUdfHandler> Factory)> Udfs) : UdfCommand;
 }
 
 /// <summary>
@@ -57,6 +60,10 @@ internal static class UdfCommandLine
         {
             Description = "Check a running socket server: an Info round trip over each --socket; exit 0 when all answer, 1 otherwise.",
         };
+        var describe = new Option<bool>("--describe")
+        {
+            Description = "Print the UDF's edge types and options with ready kapacitor.conf and TICKscript snippets, then exit (the protocol is not started).",
+        };
         var timeout = new Option<double>("--timeout")
         {
             Description = "How long --health waits for each answer, in seconds (default 5).",
@@ -70,6 +77,7 @@ internal static class UdfCommandLine
         {
             socket,
             health,
+            describe,
             timeout,
         };
         if (catalog.Named)
@@ -89,10 +97,16 @@ internal static class UdfCommandLine
             return new UdfCommand.BuiltIn(parse);
         }
 
+        var selected = catalog.Named ? parse.GetValue(udf) : null;
+        if (parse.GetValue(describe))
+        {
+            return Describe(catalog, selected, parse.GetValue(socket) ?? [], parse.GetValue(health));
+        }
+
         return Interpret(
             catalog,
             parse.GetValue(socket) ?? [],
-            catalog.Named ? parse.GetValue(udf) : null,
+            selected,
             parse.GetValue(health),
             parse.GetResult(timeout) is { Implicit: false } ? parse.GetValue(timeout) : null);
     }
@@ -148,6 +162,23 @@ internal static class UdfCommandLine
         return new UdfCommand.Usage(catalog.Named
             ? $"choose a mode: --udf NAME for process mode, or --socket NAME=PATH for socket mode (UDFs: {catalog.NameList})"
             : "no mode given: run with no arguments for process mode, or with --socket PATH for socket mode");
+    }
+
+    private static UdfCommand Describe(UdfCatalog catalog, string? udf, string[] sockets, bool health)
+    {
+        if (sockets.Length > 0 || health)
+        {
+            return new UdfCommand.Usage("--describe prints a description and exits: it takes no --socket or --health");
+        }
+
+        if (udf is null)
+        {
+            return new UdfCommand.Describe(catalog.Udfs.Select(u => ((string?)(catalog.Named ? u.Key : null), u.Value)).ToList());
+        }
+
+        return catalog.Udfs.TryGetValue(udf, out var factory)
+            ? new UdfCommand.Describe([(udf, factory)])
+            : new UdfCommand.Usage($"--udf {udf}: no UDF is named '{udf}' (UDFs: {catalog.NameList})");
     }
 
     private static UdfCommand SocketTargets(UdfCatalog catalog, string[] sockets)

@@ -111,6 +111,66 @@ public static class UdfDescription
         return builder.ToString();
     }
 
+    /// <summary>The UDF's option table as plain text: each option, its argument types and an example call.</summary>
+    /// <param name="info">The UDF's answer to the InfoRequest.</param>
+    /// <returns>One line per option (name order), or a line saying there are none.</returns>
+    public static string OptionsTable(InfoResponse info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.Options.Count == 0)
+        {
+            return "# options: none\n";
+        }
+
+        var rows = info.Options
+            .OrderBy(o => o.Key, StringComparer.Ordinal)
+            .Select(o => (Name: o.Key,
+                Types: o.Value.ValueTypes.Count == 0 ? "(no arguments)" : string.Join(", ", o.Value.ValueTypes.Select(TypeName)),
+                Example: $".{o.Key}({string.Join(", ", o.Value.ValueTypes.Select(ExampleLiteral))})"))
+            .ToList();
+        var nameWidth = Math.Max("option".Length, rows.Max(r => r.Name.Length));
+        var typesWidth = Math.Max("types".Length, rows.Max(r => r.Types.Length));
+        var builder = new StringBuilder();
+        builder.Append("# ").Append("option".PadRight(nameWidth)).Append("  ").Append("types".PadRight(typesWidth)).Append("  example\n");
+        foreach (var (name, types, example) in rows)
+        {
+            builder.Append("# ").Append(name.PadRight(nameWidth)).Append("  ").Append(types.PadRight(typesWidth)).Append("  ").Append(example).Append('\n');
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>A TICKscript identifier in Kapacitor's style from a program's name: <c>MovingAverage</c> becomes
+    /// <c>movingAverage</c>, <c>moving-avg.v2</c> becomes <c>movingAvgV2</c>.</summary>
+    /// <param name="text">The program's name (no directory).</param>
+    /// <returns>A name usable as <c>@name()</c> and in <c>[udf.functions.name]</c>.</returns>
+    public static string NameFor(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new StringBuilder(text.Length);
+        var upper = false;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiLetterOrDigit(c) || c == '_')
+            {
+                builder.Append(upper && builder.Length > 0 ? char.ToUpperInvariant(c) : c);
+                upper = false;
+            }
+            else
+            {
+                upper = true;
+            }
+        }
+
+        if (builder.Length == 0 || char.IsAsciiDigit(builder[0]))
+        {
+            builder.Insert(0, "udf");
+        }
+
+        builder[0] = char.ToLowerInvariant(builder[0]);
+        return builder.ToString();
+    }
+
     /// <summary>An example TICKscript literal of exactly the given type.</summary>
     /// <param name="type">The declared type.</param>
     /// <returns><c>TRUE</c>, <c>10</c>, <c>1.5</c>, <c>'value'</c> or <c>10s</c>.</returns>

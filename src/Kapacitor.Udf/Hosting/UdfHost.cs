@@ -18,7 +18,9 @@ namespace Kapacitor.Udf.Hosting;
 /// connects to (<c>socket = "PATH"</c>); SIGTERM or SIGINT stops it, drains it and removes the socket
 /// file;</description></item>
 /// <item><description><c>--health --socket PATH</c>: an Info round trip to a running server; exit 0 when it
-/// answers.</description></item>
+/// answers;</description></item>
+/// <item><description><c>--describe</c>: the UDF's options and ready <c>kapacitor.conf</c> and TICKscript
+/// snippets.</description></item>
 /// </list>
 /// The only code in the library that touches <see cref="Console"/>.
 /// </summary>
@@ -104,9 +106,44 @@ public static partial class UdfHost
                 return await RunSocketServersAsync(socket.Targets, options);
             case UdfCommand.Health health:
                 return await CheckHealthAsync(health.Paths, health.Timeout);
+            case UdfCommand.Describe describe:
+                return await DescribeAsync(describe.Udfs);
             default:
                 throw new InvalidOperationException("unhandled command");
         }
+    }
+
+    // The Info comes from the handler through a real agent in memory, so it is exactly what Kapacitor would read.
+    private static async Task<int> DescribeAsync(IReadOnlyList<(string? Name, Func<UdfContext, IUdfHandler> Factory)> udfs)
+    {
+        var (prog, progArgs) = LaunchCommand();
+        foreach (var (name, factory) in udfs)
+        {
+            var udfName = name ?? UdfDescription.NameFor(System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "udf");
+            try
+            {
+                var info = await UdfInfoProbe.InMemoryAsync(factory);
+                await Console.Out.WriteLineAsync(UdfDescription.OptionsTable(info));
+                await Console.Out.WriteLineAsync(UdfDescription.ForProcess(info, udfName, prog, name is null ? progArgs : [.. progArgs, "--udf", name]));
+            }
+            catch (InvalidOperationException ex)
+            {
+                await Console.Error.WriteLineAsync($"{udfName}: the UDF did not describe itself: {ex.Message}");
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+
+    // How Kapacitor would start this program: its apphost, or the dotnet host with the dll when run that way.
+    private static (string Prog, string[] Args) LaunchCommand()
+    {
+        var process = Environment.ProcessPath ?? "/path/to/this/program";
+        var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" && !string.IsNullOrEmpty(entry)
+            ? (process, [entry])
+            : (process, []);
     }
 
     private static async Task<int> UsageErrorAsync(string error)
@@ -192,7 +229,8 @@ public static partial class UdfHost
                   socket = "/run/kapacitor/{name}.sock"
                   timeout = "10s"
 
-            and call it from a TICKscript as @{name}(). To try it locally, drive it with the simulator:
+            and call it from a TICKscript as @{name}(). Its options, with ready snippets: --describe.
+            To try it locally, drive it with the simulator:
                 kapacitor-udf-sim run --input points.lp -- /path/to/this/program{(catalog.Named ? " --udf NAME" : "")}
             {(catalog.Named ? $"UDFs in this program: {catalog.NameList}. " : "")}All options: --help.
             """;

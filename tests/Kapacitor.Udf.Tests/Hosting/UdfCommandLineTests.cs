@@ -16,6 +16,28 @@ public class UdfCommandLineTests
     });
 
     [Fact]
+    public void Parse_Describe_DescribesTheOneUdf()
+    {
+        UdfCommandLine.Parse(["--describe"], Single).Should().BeOfType<UdfCommand.Describe>()
+            .Which.Udfs.Should().ContainSingle().Which.Name.Should().BeNull();
+    }
+
+    [Fact]
+    public void Parse_DescribeSeveral_DescribesEachOrTheOneSelected()
+    {
+        UdfCommandLine.Parse(["--describe"], Several).Should().BeOfType<UdfCommand.Describe>()
+            .Which.Udfs.Select(u => u.Name).Should().Equal("avg", "outliers");
+        UdfCommandLine.Parse(["--describe", "--udf", "outliers"], Several).Should().BeOfType<UdfCommand.Describe>()
+            .Which.Udfs.Select(u => u.Name).Should().Equal("outliers");
+    }
+
+    [Fact]
+    public void Parse_DescribeWithSocket_UsageError()
+    {
+        UdfCommandLine.Parse(["--describe", "--socket", "/tmp/x.sock"], Single).Should().BeOfType<UdfCommand.Usage>();
+    }
+
+    [Fact]
     public void Parse_SocketPath_SocketModeForTheOneUdf()
     {
         var command = UdfCommandLine.Parse(["--socket", "/run/udf/x=1.sock"], Single);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Kapacitor.Udf.Framing;
+using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Tests.Support;
 
@@ -121,6 +122,23 @@ public sealed class UdfHostProcessTests : IDisposable
         await using var client = await UdfSocketClient.ConnectAsync(path);
         await client.SendAsync(Requests.Info());
         (await client.ReadAsync()).MessageCase.Should().Be(Response.MessageOneofCase.Info);
+    }
+
+    [Fact]
+    public async Task Mirror_Describe_PrintsTheSnippetsOfUdfDescriptionWithoutTheProtocol()
+    {
+        // Issue 5: --describe prints what Kapacitor would learn from the Info probe, with ready snippets.
+        await using var mirror = UdfProcess.StartMirror(rawStdio: false, "--describe");
+
+        (await mirror.WaitForExitAsync()).Should().Be(0);
+        mirror.Process.WaitForExit();
+        var printed = string.Join('\n', mirror.StdoutLines);
+        printed.Should().Contain("# options: none")
+            .And.Contain("# UDF mirror: wants STREAM, provides STREAM, 0 options")
+            .And.Contain("[udf.functions.mirror]")
+            .And.Contain($"args = [\"{Path.GetFullPath(UdfProcess.MirrorDll)}\"]", "run through the dotnet host, the dll is the argument")
+            .And.Contain("    @mirror()");
+        printed.Should().Contain(UdfDescription.TickScript(new InfoResponse(), "mirror").TrimEnd('\n'));
     }
 
     [Fact]

@@ -1,0 +1,58 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Kapacitor.Udf.Agent;
+using Kapacitor.Udf.Framing;
+using Kapacitor.Udf.Protocol;
+
+namespace Kapacitor.Udf.Hosting;
+
+/// <summary>
+/// Asks a handler for its Info the way Kapacitor's startup probe does (Info, then end of input), through a real agent
+/// over in-memory pipes: what <c>--describe</c> prints is exactly what Kapacitor would read.
+/// </summary>
+internal static class UdfInfoProbe
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The handler's InfoResponse.</summary>
+    /// <exception cref="InvalidOperationException">The agent answered with an error, or not at all.</exception>
+    public static async Task<InfoResponse> InMemoryAsync(Func<UdfContext, IUdfHandler> handlerFactory)
+    {
+        var input = new Pipe();
+        var output = new Pipe();
+        var agent = new UdfAgent(input.Reader, output.Writer, handlerFactory);
+        var run = agent.RunAsync();
+
+        VarintFrame.WriteFrame(input.Writer, new Request { Info = new InfoRequest() });
+        await input.Writer.CompleteAsync();
+        var answer = await ReadFirstResponseAsync(output.Reader).WaitAsync(Timeout);
+        await run.WaitAsync(Timeout);
+        return answer switch
+        {
+            { MessageCase: Response.MessageOneofCase.Info } => answer.Info,
+            { MessageCase: Response.MessageOneofCase.Error } => throw new InvalidOperationException(answer.Error.Error),
+            _ => throw new InvalidOperationException("the UDF ended without answering Info"),
+        };
+    }
+
+    private static async Task<Response> ReadFirstResponseAsync(PipeReader reader)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync();
+            var buffer = result.Buffer;
+            if (VarintFrame.TryReadFrame(ref buffer, VarintFrame.DefaultMaxFrameSize, out var payload))
+            {
+                var response = Response.Parser.ParseFrom(payload);
+                reader.AdvanceTo(buffer.Start);
+                return response;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                return new Response();
+            }
+        }
+    }
+}
