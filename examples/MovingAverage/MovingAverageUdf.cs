@@ -19,6 +19,9 @@ internal sealed class MovingAverageUdf : StreamUdf<MovingAverageOptions>
         UseSnapshots(new SnapshotCodec<IReadOnlyDictionary<string, MovingAverageWindow>>(version: 1) { Migrate = FromUnversioned }, () => _windows, _windows.Load);
     }
 
+    // Each point is emitted (serialized) before the call returns and never kept: the agent may reuse it.
+    protected override PointOwnership PointOwnership => PointOwnership.Borrowed;
+
     protected override ValueTask OnPointAsync(Point point)
     {
         // A missing or non-double field reads as 0, as in Kapacitor's examples.

@@ -81,6 +81,13 @@ public abstract class UdfHandler<TOptions> : IUdfHandler
         _snapshots = new SnapshotSlot<TState>(codec, save, restore);
     }
 
+    /// <summary>Whether points given to this UDF may be kept (<see cref="PointOwnership.Owned"/>, the default) or are
+    /// reused by the agent once the call has completed (<see cref="PointOwnership.Borrowed"/>: faster; emitting the
+    /// point, awaited, is fine, keeping it is not).</summary>
+    protected virtual PointOwnership PointOwnership => PointOwnership.Owned;
+
+    PointOwnership IUdfHandler.PointOwnership => PointOwnership;
+
     private protected abstract ValueTask OnBeginBatchAsync(BeginBatch begin);
 
     private protected abstract ValueTask OnPointMessageAsync(Point point);
