@@ -173,9 +173,9 @@ public static partial class UdfHost
         // STDOUT carries frames only (requirement 2): take the raw stream, then send every Console.Out write to STDERR.
         var stdin = Console.OpenStandardInput();
         var stdout = Console.OpenStandardOutput();
-        Console.SetOut(Console.Error);
+        Console.SetOut(new StderrWriter());
 
-        var log = options.Logger ?? UdfLogging.CreateStderrLogger();
+        var log = options.Logger ?? UdfLogging.CreateLazyStderrLogger();
         var input = PipeReader.Create(new BlockingStream(stdin), new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4 * 1024));
         var output = PipeWriter.Create(new BlockingStream(stdout), new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024));
         var agent = new UdfAgent(input, output, handlerFactory, options.Agent with { Logger = log });

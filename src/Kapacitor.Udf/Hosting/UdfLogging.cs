@@ -9,6 +9,15 @@ public static class UdfLogging
     /// <summary>The environment variable that sets the minimum level (Verbose, Debug, Information, Warning, Error).</summary>
     public const string LevelVariable = "KAPACITOR_UDF_LOG_LEVEL";
 
+    /// <summary>The same logger, built only when the first event at or above the level is written: the Info probe
+    /// usually logs nothing and need not pay for building it.</summary>
+    /// <returns>The logger.</returns>
+    internal static ILogger CreateLazyStderrLogger()
+    {
+        var level = LevelFromEnvironment();
+        return new LazyLogger(() => CreateStderrLogger(level), level);
+    }
+
     /// <summary>Creates a logger that writes <see cref="UdfLogFormatter"/> lines to STDERR only.</summary>
     /// <param name="minimumLevel">The least severe level written; <see langword="null"/> reads
     /// <see cref="LevelVariable"/>, defaulting to Information.</param>
