@@ -10,7 +10,7 @@ public class LazyLoggerTests
     public void Write_BelowTheMinimumLevel_NeverBuildsThePipeline()
     {
         var builds = 0;
-        var logger = new LazyLogger(() => { builds++; return new CollectingLogger().Logger; }, LogEventLevel.Information);
+        Serilog.ILogger logger = new LazyLogger(() => { builds++; return new CollectingLogger().Logger; }, LogEventLevel.Information);
 
         logger.Debug("not {Shown}", 1);
         var scoped = logger.ForContext("TaskId", "cpu");
@@ -25,7 +25,7 @@ public class LazyLoggerTests
     {
         var builds = 0;
         var sink = new CollectingLogger();
-        var logger = new LazyLogger(() => { builds++; return sink.Logger; }, LogEventLevel.Information);
+        Serilog.ILogger logger = new LazyLogger(() => { builds++; return sink.Logger; }, LogEventLevel.Information);
 
         logger.Information("first {Value}", 1);
         logger.ForContext("TaskId", "cpu").Warning("second");
