@@ -235,8 +235,9 @@ public sealed class UdfSimulatorViolationTests
         // Arrange
         var udf = new FakeUdf { OnInit = (_, _) => { } };
 
-        // Act
-        var result = await RunAsync(udf, options: new SimulatorOptions { Timeout = TimeSpan.FromSeconds(1) });
+        // Act: keepalives go out every timeout/2; a 3 s timeout leaves 1.5 s for each answer, so a loaded CI machine
+        // cannot turn the missing InitResponse into a keepalive timeout (1 s did, under load).
+        var result = await RunAsync(udf, options: new SimulatorOptions { Timeout = TimeSpan.FromSeconds(3) });
 
         // Assert
         result.Violations.Should().ContainSingle().Which.Kind.Should().Be(ViolationKind.MissingResponse);
