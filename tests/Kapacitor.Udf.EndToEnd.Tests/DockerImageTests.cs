@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Kapacitor.Udf.Simulator.Engine;
-using Kapacitor.Udf.Simulator.TickScript;
+using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.EndToEnd.Tests;
 

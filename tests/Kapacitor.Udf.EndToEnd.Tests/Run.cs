@@ -1,5 +1,5 @@
 using Kapacitor.Udf.Simulator.Engine;
-using Kapacitor.Udf.Simulator.TickScript;
+using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.EndToEnd.Tests;
 

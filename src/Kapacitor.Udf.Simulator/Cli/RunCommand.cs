@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Kapacitor.Udf.Simulator.Engine;
 using Kapacitor.Udf.Simulator.LineProtocol;
-using Kapacitor.Udf.Simulator.TickScript;
+using Kapacitor.Udf.Testing;
+using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.Simulator.Cli;
 
@@ -124,7 +125,7 @@ internal sealed class RunCommand
         {
             calls = OptionCall.ParseAll(parse.GetValue(_opt) ?? []);
         }
-        catch (DefineException ex)
+        catch (FormatException ex)
         {
             Diagnostics.Error($"define error: {ex.Message}");
             return ExitCodes.Usage;

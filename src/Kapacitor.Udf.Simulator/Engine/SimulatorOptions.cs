@@ -1,6 +1,7 @@
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
-using Kapacitor.Udf.Simulator.TickScript;
+using Kapacitor.Udf.Testing;
+using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Kapacitor.Udf.Protocol;
-using Kapacitor.Udf.Simulator.TickScript;
+using Kapacitor.Udf.Testing;
+using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 
@@ -17,7 +18,7 @@ public sealed partial class UdfSimulator
         {
             options = Define(info);
         }
-        catch (DefineException ex)
+        catch (UdfDefineException ex)
         {
             log.Report(new Violation(ViolationKind.DefineError, SimulationPhase.Define, ex.Message, IsFatal: true));
             return new SimulationResult { Probe = probe, Info = info, Violations = log.Violations };

@@ -1,6 +1,7 @@
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Simulator.LineProtocol;
-using Kapacitor.Udf.Simulator.TickScript;
+using Kapacitor.Udf.Testing;
+using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 
@@ -67,24 +68,24 @@ public sealed partial class UdfSimulator
     /// </summary>
     /// <param name="info">The UDF's Info.</param>
     /// <returns>The options the InitRequest will carry.</returns>
-    /// <exception cref="DefineException">An option or the edge type does not match; the message is Kapacitor's text.</exception>
+    /// <exception cref="UdfDefineException">An option or the edge type does not match; the message is Kapacitor's text.</exception>
     public IReadOnlyList<Option> Define(InfoResponse info)
     {
         ArgumentNullException.ThrowIfNull(info);
         var batch = Options.BatchPeriod is not null;
         if (info.Wants == EdgeType.Batch && !batch)
         {
-            throw new DefineException(
+            throw new UdfDefineException(
                 $"cannot add child mismatched edges: stream -> {Options.UdfName}:batch (the UDF wants BATCH; give a batch period so windows of points are sent)");
         }
 
         if (info.Wants == EdgeType.Stream && batch)
         {
-            throw new DefineException(
+            throw new UdfDefineException(
                 $"cannot add child mismatched edges: batch -> {Options.UdfName}:stream (the UDF wants STREAM; drop the batch period)");
         }
 
-        return OptionBinder.Bind(Options.Options, info);
+        return TickOptionBinder.Bind(Options.Options, info);
     }
 
     /// <summary>Probes the UDF, defines the task against its Info, then runs the task with <paramref name="points"/>.</summary>

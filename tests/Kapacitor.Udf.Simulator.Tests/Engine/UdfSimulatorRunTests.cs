@@ -1,7 +1,7 @@
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Simulator.Engine;
 using Kapacitor.Udf.Simulator.Tests.Support;
-using Kapacitor.Udf.Simulator.TickScript;
+using Kapacitor.Udf.Testing.TickScript;
 using static Kapacitor.Udf.Simulator.Tests.Support.TestData;
 
 namespace Kapacitor.Udf.Simulator.Tests.Engine;

@@ -1,6 +1,6 @@
 using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
-using Kapacitor.Udf.Simulator.TickScript;
+using Kapacitor.Udf.Testing.TickScript;
 using static Kapacitor.Udf.Simulator.Tests.Support.TestData;
 using ValueType = Kapacitor.Udf.Protocol.ValueType;
 
@@ -73,7 +73,7 @@ public sealed class UdfDescriptionTests
             .Select(l => l[..l.IndexOf("//", StringComparison.Ordinal)].Trim());
 
         // Act
-        var options = OptionBinder.Bind(calls.Select(OptionCall.Parse), info);
+        var options = TickOptionBinder.Bind(calls.Select(OptionCall.Parse), info);
 
         // Assert
         options.Select(o => o.Name).Should().Equal("b", "d", "i", "s", "t");

@@ -69,19 +69,16 @@ public class TickOptionsTests
     }
 
     [Theory]
-    [InlineData("size(10us)", "at column 9: a TICKscript duration takes exactly one unit")]
-    [InlineData("size(", "at column 6: unexpected '\0'")]
-    [InlineData("size(1.2.3)", "at column 6: multiple decimal points in a number")]
-    [InlineData("field('value)", "at column 7: unterminated string")]
-    [InlineData("field(value)", "at column 7: undefined name value (booleans are TRUE and FALSE; strings take single quotes: 'value')")]
-    [InlineData("size(10) x", "at column 10: unexpected text after ')'")]
-    [InlineData("size(09)", "at column 6: illegal number syntax: 09")]
-    [InlineData("(1)", "at column 1: expected an option name")]
+    [InlineData("size(", "at column 6: expected an argument")]
+    [InlineData("size(1.2.3)", "at column 9: multiple decimals in number")]
+    [InlineData("field(value)", "at column 7: undefined name value*")]
+    [InlineData("(1)", "at column 1: expected an option name*")]
     public void Parse_NotTickScript_NamesTheColumnAndTheProblem(string call, string problem)
     {
+        // The simulator's parser (OptionCallTests covers it in full): a test accepts exactly what a simulated task does.
         var parse = () => TickOptions.Parse([call]);
 
-        parse.Should().Throw<FormatException>().WithMessage($"invalid option call \"{call}\" {problem}*");
+        parse.Should().Throw<FormatException>().WithMessage($"invalid option expression \"{call}\" {problem}");
     }
 
     [Fact]

@@ -1,10 +1,10 @@
 using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Simulator.TickScript;
+namespace Kapacitor.Udf.Testing.TickScript;
 
 /// <summary>Checks option calls against a UDF's InfoResponse with Kapacitor's rules and produces the InitRequest options.</summary>
-public static class OptionBinder
+public static class TickOptionBinder
 {
     /// <summary>
     /// Binds calls in order, as <c>UDFNode.SetProperty</c> does [pipeline/udf.go]: the name must be a declared option;
@@ -14,7 +14,7 @@ public static class OptionBinder
     /// <param name="calls">The calls in TICKscript order.</param>
     /// <param name="info">The UDF's InfoResponse.</param>
     /// <returns>The options for the InitRequest.</returns>
-    /// <exception cref="DefineException">A call does not match; the message is Kapacitor's text.</exception>
+    /// <exception cref="UdfDefineException">A call does not match; the message is Kapacitor's text.</exception>
     public static IReadOnlyList<Option> Bind(IEnumerable<OptionCall> calls, InfoResponse info)
     {
         ArgumentNullException.ThrowIfNull(calls);
@@ -34,18 +34,13 @@ public static class OptionBinder
         {
             // Not a UDF option, so Kapacitor falls back to the node's built-in properties; a UDF node has none that a
             // simulator could honour, so this is tick/eval.go's "ran out of options" error.
-            throw new DefineException($"no method or property \"{call.Name}\" on *pipeline.UDFNode");
+            throw new UdfDefineException($"no method or property \"{call.Name}\" on *pipeline.UDFNode");
         }
 
-        var arguments = call.Arguments;
-        if (arguments is [{ Kind: TickValueKind.List } list])
-        {
-            arguments = list.Items;
-        }
-
+        var arguments = call.ExpandedArguments;
         if (arguments.Count != declared.ValueTypes.Count)
         {
-            throw new DefineException($"unexpected number of args to {call.Name}, got {arguments.Count} expected {declared.ValueTypes.Count}");
+            throw new UdfDefineException($"unexpected number of args to {call.Name}, got {arguments.Count} expected {declared.ValueTypes.Count}");
         }
 
         var option = new Option { Name = call.Name };
@@ -54,7 +49,7 @@ public static class OptionBinder
             var value = arguments[i].ToOptionValue();
             if (value.Type != declared.ValueTypes[i])
             {
-                throw new DefineException($"unexpected arg to {call.Name}, got {UdfDescription.TypeName(value.Type)} expected {UdfDescription.TypeName(declared.ValueTypes[i])}");
+                throw new UdfDefineException($"unexpected arg to {call.Name}, got {UdfDescription.TypeName(value.Type)} expected {UdfDescription.TypeName(declared.ValueTypes[i])}");
             }
 
             option.Values.Add(value);

@@ -1,7 +1,7 @@
-using Kapacitor.Udf.Simulator.TickScript;
+using Kapacitor.Udf.Testing.TickScript;
 using ValueType = Kapacitor.Udf.Protocol.ValueType;
 
-namespace Kapacitor.Udf.Simulator.Tests.TickScript;
+namespace Kapacitor.Udf.Tests.Testing.TickScript;
 
 public sealed class OptionCallTests
 {
@@ -142,6 +142,6 @@ public sealed class OptionCallTests
         var act = () => OptionCall.Parse(expression);
 
         // Assert
-        act.Should().Throw<DefineException>().WithMessage($"invalid option expression \"{expression}\" {expected}");
+        act.Should().Throw<FormatException>().WithMessage($"invalid option expression \"{expression}\" {expected}");
     }
 }

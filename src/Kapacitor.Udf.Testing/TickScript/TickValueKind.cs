@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Simulator.TickScript;
+namespace Kapacitor.Udf.Testing.TickScript;
 
 /// <summary>What kind of TICKscript literal an argument is.</summary>
 public enum TickValueKind

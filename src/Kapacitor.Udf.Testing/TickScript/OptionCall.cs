@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Simulator.TickScript;
+namespace Kapacitor.Udf.Testing.TickScript;
 
 /// <summary>One property call on the UDF node, such as <c>.size(10)</c>, before it is checked against the UDF's options.</summary>
 /// <param name="Name">The option name.</param>
@@ -12,7 +12,7 @@ public sealed record OptionCall(string Name, IReadOnlyList<TickValue> Arguments,
     /// </summary>
     /// <param name="expression">The call.</param>
     /// <returns>The parsed call.</returns>
-    /// <exception cref="DefineException">The expression is not a valid TICKscript property call.</exception>
+    /// <exception cref="FormatException">The expression is not a valid TICKscript property call.</exception>
     public static OptionCall Parse(string expression)
     {
         ArgumentNullException.ThrowIfNull(expression);
@@ -22,9 +22,13 @@ public sealed record OptionCall(string Name, IReadOnlyList<TickValue> Arguments,
     /// <summary>Parses several calls, keeping their order (the order Kapacitor sends them in).</summary>
     /// <param name="expressions">The calls.</param>
     /// <returns>The parsed calls.</returns>
-    /// <exception cref="DefineException">An expression is not a valid TICKscript property call.</exception>
+    /// <exception cref="FormatException">An expression is not a valid TICKscript property call.</exception>
     public static IReadOnlyList<OptionCall> ParseAll(params IEnumerable<string> expressions) =>
         expressions.Select(Parse).ToArray();
+
+    // Kapacitor expands a single list argument into the arguments [tick/eval.go evalFunc]: .tags(['a','b']) is .tags('a','b').
+    internal IReadOnlyList<TickValue> ExpandedArguments =>
+        Arguments is [{ Kind: TickValueKind.List } list] ? list.Items : Arguments;
 
     /// <inheritdoc />
     public override string ToString() => Source;

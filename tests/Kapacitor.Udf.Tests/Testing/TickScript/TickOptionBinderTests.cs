@@ -1,20 +1,21 @@
-using Kapacitor.Udf.Simulator.TickScript;
-using static Kapacitor.Udf.Simulator.Tests.Support.TestData;
+using Kapacitor.Udf.Protocol;
+using Kapacitor.Udf.Testing;
+using Kapacitor.Udf.Testing.TickScript;
 using ValueType = Kapacitor.Udf.Protocol.ValueType;
 
-namespace Kapacitor.Udf.Simulator.Tests.TickScript;
+namespace Kapacitor.Udf.Tests.Testing.TickScript;
 
-public sealed class OptionBinderTests
+public sealed class TickOptionBinderTests
 {
-    private static readonly Protocol.InfoResponse MovingAvg =
-        Info(options: [("field", [ValueType.String]), ("size", [ValueType.Int]), ("scale", [ValueType.Double]),
+    private static readonly InfoResponse MovingAvg =
+        Info([("field", [ValueType.String]), ("size", [ValueType.Int]), ("scale", [ValueType.Double]),
             ("tags", [ValueType.String, ValueType.String]), ("flag", []), ("on", [ValueType.Bool]), ("every", [ValueType.Duration])]);
 
     [Fact]
     public void Bind_MatchingCalls_ProduceOptionsInCallOrderWithRepeats()
     {
         // Act
-        var options = OptionBinder.Bind(OptionCall.ParseAll("size(3)", "field('v')", "size(4)", "flag()", "every(1m)"), MovingAvg);
+        var options = TickOptionBinder.Bind(OptionCall.ParseAll("size(3)", "field('v')", "size(4)", "flag()", "every(1m)"), MovingAvg);
 
         // Assert
         options.Select(o => o.Name).Should().Equal("size", "field", "size", "flag", "every");
@@ -27,7 +28,7 @@ public sealed class OptionBinderTests
     public void Bind_SingleListArgument_IsExpandedIntoTheArguments()
     {
         // Act
-        var options = OptionBinder.Bind(OptionCall.ParseAll("tags(['a', 'b'])"), MovingAvg);
+        var options = TickOptionBinder.Bind(OptionCall.ParseAll("tags(['a', 'b'])"), MovingAvg);
 
         // Assert
         options.Single().Values.Select(v => v.StringValue).Should().Equal("a", "b");
@@ -37,7 +38,7 @@ public sealed class OptionBinderTests
     public void Bind_ReferenceForBoolOption_PassesAsBoolWithNoValue()
     {
         // Act: issue #767, a "double quoted" argument reaches the UDF as an empty BOOL.
-        var options = OptionBinder.Bind(OptionCall.ParseAll("on(\"x\")"), MovingAvg);
+        var options = TickOptionBinder.Bind(OptionCall.ParseAll("on(\"x\")"), MovingAvg);
 
         // Assert
         var value = options.Single().Values.Single();
@@ -59,9 +60,22 @@ public sealed class OptionBinderTests
     public void Bind_Mismatch_FailsWithKapacitorsMessage(string expression, string message)
     {
         // Act
-        var act = () => OptionBinder.Bind(OptionCall.ParseAll(expression), MovingAvg);
+        var act = () => TickOptionBinder.Bind(OptionCall.ParseAll(expression), MovingAvg);
 
         // Assert
-        act.Should().Throw<DefineException>().Which.Message.Should().Be(message);
+        act.Should().Throw<UdfDefineException>().Which.Message.Should().Be(message);
+    }
+
+    private static InfoResponse Info(params (string Name, ValueType[] Types)[] options)
+    {
+        var info = new InfoResponse { Wants = EdgeType.Stream, Provides = EdgeType.Stream };
+        foreach (var (name, types) in options)
+        {
+            var option = new OptionInfo();
+            option.ValueTypes.Add(types);
+            info.Options.Add(name, option);
+        }
+
+        return info;
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Kapacitor.Udf.Simulator.TickScript;
+namespace Kapacitor.Udf.Testing.TickScript;
 
 // The slice of TICKscript that can appear in `.name(args)`, following Kapacitor's lexer [tick/ast/lex.go] and
 // node constructors [tick/ast/node.go]:
@@ -382,8 +382,8 @@ internal sealed class OptionCallParser(string source)
         _pos++;
     }
 
-    private DefineException Error(string problem) => ErrorAt(_pos, problem);
+    private FormatException Error(string problem) => ErrorAt(_pos, problem);
 
-    private DefineException ErrorAt(int position, string problem) =>
+    private FormatException ErrorAt(int position, string problem) =>
         new($"invalid option expression \"{source}\" at column {position + 1}: {problem}");
 }

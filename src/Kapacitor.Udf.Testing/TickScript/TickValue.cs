@@ -1,7 +1,7 @@
 using System.Globalization;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Simulator.TickScript;
+namespace Kapacitor.Udf.Testing.TickScript;
 
 /// <summary>One evaluated TICKscript argument.</summary>
 public sealed class TickValue
