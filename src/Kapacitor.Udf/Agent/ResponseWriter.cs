@@ -48,7 +48,8 @@ internal sealed class ResponseWriter
     private long _flushCount;
     private volatile bool _readerBusy;
     private volatile bool _workerBusy;
-    private bool _outputCompleted;
+    // Volatile: Abort reads it without the lock.
+    private volatile bool _outputCompleted;
     private volatile bool _aborted;
     private volatile UdfOutputClosedException? _closed;
 
@@ -139,6 +140,13 @@ internal sealed class ResponseWriter
 
         try
         {
+            // Checked again under the lock: the output may have been completed since, and writing to a completed
+            // PipeWriter throws on the monitor's thread.
+            if (_closed is not null)
+            {
+                return false;
+            }
+
             WriteFrameUnsynchronized(new Response { Keepalive = new KeepaliveResponse { Time = time } }, isData: false);
             await FlushUnsynchronizedAsync();
             return true;
@@ -225,29 +233,31 @@ internal sealed class ResponseWriter
         await _lock.WaitAsync();
         try
         {
-            if (_outputCompleted)
-            {
-                return;
-            }
-
-            _outputCompleted = true;
-            if (_held is not null)
-            {
-                DroppedHeldFrames = _heldFrames;
-                _held = null;
-            }
-
-            _closed ??= new UdfOutputClosedException(reason);
-            if (!_aborted)
-            {
-                await FlushUnsynchronizedAsync(throwIfLost: false);
-            }
-
-            await _output.CompleteAsync();
+            await CompleteUnsynchronizedAsync(reason);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        finally
         {
-            // Completing flushes through to a transport that is already gone: nothing left to deliver to.
+            _lock.Release();
+            _gateOpened.TrySetResult();
+        }
+    }
+
+    /// <summary>Writes the agent's one <c>ErrorResponse</c> and completes the output in the same lock hold, so no
+    /// frame from another thread (an emitter, a heartbeat) can follow the error (requirement 26).</summary>
+    /// <param name="error">The error text Kapacitor reports as the task's error.</param>
+    /// <param name="reason">Why data is no longer accepted, for later emitters.</param>
+    /// <returns>A task that completes when the output is completed (nothing is written if it already was).</returns>
+    public async ValueTask WriteErrorAndCompleteAsync(string error, string reason)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            if (_closed is null)
+            {
+                WriteFrameUnsynchronized(new Response { Error = new ErrorResponse { Error = error } }, isData: false);
+            }
+
+            await CompleteUnsynchronizedAsync(reason);
         }
         finally
         {
@@ -262,8 +272,52 @@ internal sealed class ResponseWriter
     {
         _aborted = true;
         _closed ??= new UdfOutputClosedException($"output aborted: {reason.Message}", reason);
-        _output.CancelPendingFlush();
+        if (!_outputCompleted)
+        {
+            try
+            {
+                _output.CancelPendingFlush();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Completed between the check and the call (a StreamPipeWriter disposes its token source on
+                // completion): there is no flush left to cancel. Unhandled, this crashed the process at the drain
+                // deadline.
+            }
+        }
+
         _gateOpened.TrySetResult();
+    }
+
+    // Flushes (unless aborted) and completes the output once; a transport already gone is not an error here.
+    private async ValueTask CompleteUnsynchronizedAsync(string reason)
+    {
+        if (_outputCompleted)
+        {
+            return;
+        }
+
+        _outputCompleted = true;
+        if (_held is not null)
+        {
+            DroppedHeldFrames = _heldFrames;
+            _held = null;
+        }
+
+        _closed ??= new UdfOutputClosedException(reason);
+        try
+        {
+            if (!_aborted)
+            {
+                await FlushUnsynchronizedAsync(throwIfLost: false);
+            }
+
+            await _output.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Completing flushes through to a transport that is already gone: nothing left to deliver to.
+        }
     }
 
     private bool InputIdleUnsynchronized => !_readerBusy && !_workerBusy && !_inputQueued();

@@ -18,6 +18,11 @@ public sealed partial class UdfAgent
     private RateLimitedLog? _unknownFields;
     private byte[]? _contiguous;
 
+    // The stand-in queued for a read error, behind the requests read before it; the error itself is _readFailure.
+    private static readonly Request ReadFailed = new();
+
+    private (string Error, Exception? Exception) _readFailure;
+
     // Requests (with their points) cycle between reader and worker when the handler borrows points.
     private ConcurrentQueue<Request>? _requestPool;
 
@@ -25,13 +30,21 @@ public sealed partial class UdfAgent
     private async Task ReadLoopAsync()
     {
         var inputBroken = false;
+        string? readError = null;
+        Exception? readException = null;
         try
         {
             await ReadFramesAsync();
         }
         catch (FrameException ex)
         {
-            await FailAsync($"read error at byte offset {_inputPosition}: {ex.Message}", ex);
+            readError = $"read error at byte offset {_inputPosition}: {ex.Message}";
+            readException = ex;
+        }
+        catch (InputRejectedException ex)
+        {
+            readError = ex.Message;
+            readException = ex.InnerException;
         }
         catch (UdfOutputClosedException)
         {
@@ -40,7 +53,16 @@ public sealed partial class UdfAgent
         catch (Exception ex)
         {
             inputBroken = true;
-            await FailAsync($"read error: {ex.Message}", ex);
+            readError = $"read error: {ex.Message}";
+            readException = ex;
+        }
+
+        try
+        {
+            if (readError is not null)
+            {
+                await QueueReadFailureAsync(readError, readException);
+            }
         }
         finally
         {
@@ -48,7 +70,7 @@ public sealed partial class UdfAgent
             StartDrainClock("the input ended");
         }
 
-        if (_failure is not null && !inputBroken)
+        if ((readError is not null || _failure is not null) && !inputBroken)
         {
             await DiscardUntilEndAsync();
         }
@@ -58,6 +80,23 @@ public sealed partial class UdfAgent
         }
 
         await _input.CompleteAsync();
+    }
+
+    // A bad frame fails the agent only after the requests before it: queued behind them, so their answers are
+    // written first and the ErrorResponse is the last frame. The drain clock bounds how long they may take.
+    private async ValueTask QueueReadFailureAsync(string error, Exception? exception)
+    {
+        StartDrainClock(error);
+        _readFailure = (error, exception);
+        try
+        {
+            await _queue.Writer.WriteAsync(new QueuedRequest(ReadFailed, 0), _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The agent failed while the queue was full (a hung call): this error comes second, and is logged as such.
+            await FailAsync(error, exception);
+        }
     }
 
     private async Task ReadFramesAsync()
@@ -106,20 +145,24 @@ public sealed partial class UdfAgent
 
     private async ValueTask DispatchAsync(ReadOnlySequence<byte> payload)
     {
+        string? invalidField;
         Request request;
         try
         {
-            var invalidField = Decode(payload, out request);
-            if (invalidField is not null)
-            {
-                await FailAsync($"read error at byte offset {_inputPosition}: invalid UTF-8 in string field {invalidField}; Kapacitor never sends it, so the input is corrupt");
-                return;
-            }
+            invalidField = Decode(payload, out request);
         }
-        catch (InvalidProtocolBufferException ex)
+        catch (Exception ex)
         {
-            await FailAsync($"read error at byte offset {_inputPosition}: malformed Request of {payload.Length} bytes: {ex.Message}", ex);
-            return;
+            // Google.Protobuf reports most malformed input as InvalidProtocolBufferException, but not all: a nested
+            // length near 2^31 makes it throw IndexOutOfRangeException (protocolbuffers/protobuf#26856). Whatever
+            // the parser throws, the payload is at fault, since it is the parser's only input.
+            var reason = ex is InvalidProtocolBufferException ? ex.Message : $"the parser failed with {ex.GetType().Name}: {ex.Message}";
+            throw new InputRejectedException($"read error at byte offset {_inputPosition}: malformed Request of {payload.Length} bytes: {reason}", ex);
+        }
+
+        if (invalidField is not null)
+        {
+            throw new InputRejectedException($"read error at byte offset {_inputPosition}: invalid UTF-8 in string field {invalidField}; Kapacitor never sends it, so the input is corrupt");
         }
 
         switch (request.MessageCase)
@@ -137,7 +180,14 @@ public sealed partial class UdfAgent
             default:
                 try
                 {
-                    await _queue.Writer.WriteAsync(request, _stopping.Token);
+                    // Large requests share one maximum frame of room; small ones are bounded by the queue's capacity.
+                    var budget = payload.Length > MaxFastFrameSize ? payload.Length : 0;
+                    if (budget > 0)
+                    {
+                        await _largeRequests.ReserveAsync(budget, _stopping.Token);
+                    }
+
+                    await _queue.Writer.WriteAsync(new QueuedRequest(request, budget), _stopping.Token);
                 }
                 catch (OperationCanceledException) when (_failure is not null)
                 {
@@ -229,4 +279,7 @@ public sealed partial class UdfAgent
             _log.Debug(ex, "The input broke while being discarded after the error");
         }
     }
+
+    /// <summary>A payload that is a whole frame but not an acceptable Request; the message is the error to report.</summary>
+    private sealed class InputRejectedException(string message, Exception? inner = null) : Exception(message, inner);
 }

@@ -21,11 +21,24 @@ public sealed partial class UdfAgent
             {
                 // Busy before the first item leaves the queue, so "queue empty" never reads as "input idle".
                 _writer.MarkBusy(InputSide.Worker);
-                while (queue.TryRead(out var request))
+                while (queue.TryRead(out var queued))
                 {
+                    var request = queued.Request;
+                    if (ReferenceEquals(request, ReadFailed))
+                    {
+                        // Every request read before the bad input has been answered: now the error.
+                        await FailAsync(_readFailure.Error, _readFailure.Exception);
+                        continue;
+                    }
+
                     if (_failure is null)
                     {
                         await HandleAsync(handler, request);
+                    }
+
+                    if (queued.BudgetBytes > 0)
+                    {
+                        _largeRequests.Release(queued.BudgetBytes);
                     }
 
                     if (_requestPool is not null && request.MessageCase is Request.MessageOneofCase.Point)
@@ -87,16 +100,19 @@ public sealed partial class UdfAgent
         _log = _options.Logger.ForContext("TaskId", init.TaskID).ForContext("NodeId", init.NodeID);
         _context.SetTask(init.TaskID, init.NodeID, _log);
         InitResponse response;
+        var method = "Info";
         try
         {
             // The edge types decide which data is legal and which emits are; Info is pure, so ask it now.
-            _info ??= await CallAsync("Info", handler, 0, static (h, _) => h.InfoAsync());
+            _info ??= await CallAsync(method, handler, 0, static (h, _) => h.InfoAsync());
             _context.Provides = _info.Provides;
-            response = await CallAsync("Init", handler, init, static (h, r) => h.InitAsync(r));
+            method = "Init";
+            response = await CallAsync(method, handler, init, static (h, r) => h.InitAsync(r));
         }
         catch (Exception ex)
         {
-            response = new InitResponse { Success = false, Error = DescribeFailure("Init", ex) };
+            // Named after the call that failed: an Info failure reported as "Init: ..." sends the user to the wrong code.
+            response = new InitResponse { Success = false, Error = DescribeFailure(method, ex) };
         }
 
         if (!response.Success)

@@ -26,7 +26,8 @@ public sealed partial class UdfAgent
     private readonly Func<UdfContext, IUdfHandler> _handlerFactory;
     private readonly ResponseWriter _writer;
     private readonly KeepaliveMonitor _monitor;
-    private readonly Channel<Request> _queue;
+    private readonly Channel<QueuedRequest> _queue;
+    private readonly QueueBudget _largeRequests;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<string> _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _workerHung = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -51,12 +52,13 @@ public sealed partial class UdfAgent
         _input = input;
         _handlerFactory = handlerFactory;
         _log = _options.Logger;
-        _queue = Channel.CreateBounded<Request>(new BoundedChannelOptions(_options.QueueCapacity)
+        _queue = Channel.CreateBounded<QueuedRequest>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _largeRequests = new QueueBudget(_options.MaxFrameSize);
         _writer = new ResponseWriter(output, _options.FlushThresholdBytes, _options.MaxHeldDataBytes, () => _queue.Reader.Count > 0, OnOutputLost);
         _monitor = new KeepaliveMonitor(_options.TimeProvider, _options.DefaultKeepaliveTimeout, _options.MaxHandlerTime, _log, _writer, OnHandlerHung);
         _context = new UdfContext(this, _writer, _log, _stopping.Token);
@@ -129,6 +131,9 @@ public sealed partial class UdfAgent
     /// <summary>The largest frame accepted, which every snapshot must fit (see <see cref="UdfContext.MaxFrameSize"/>).</summary>
     internal long MaxFrameSize => _options.MaxFrameSize;
 
+    /// <summary>Whether the reader is waiting for queued large requests to be handled (back-pressure); for tests.</summary>
+    internal bool IsWaitingForQueueRoom => _largeRequests.IsWaiting;
+
     internal static string DescribeFailure(string method, Exception ex) => $"{method}: {ex.GetType().Name}: {ex.Message}";
 
     /// <summary>The first fatal error: one ErrorResponse, then no more handler calls and input discarded.</summary>
@@ -143,15 +148,8 @@ public sealed partial class UdfAgent
         _log.Error(exception, "{Error}", error);
         StartDrainClock(error);
         _stopping.Cancel();
-        try
-        {
-            await _writer.WriteManagementAsync(new Response { Error = new ErrorResponse { Error = error } });
-            await _writer.CompleteAsync($"the agent failed: {error}");
-        }
-        catch (UdfOutputClosedException)
-        {
-            // The output is already gone; the failure is recorded and logged.
-        }
+        // One lock hold for both: an emitter on another thread must not slip a frame in after the error.
+        await _writer.WriteErrorAndCompleteAsync(error, $"the agent failed: {error}");
     }
 
     private bool RecordFailure(string error) => Interlocked.CompareExchange(ref _failure, error, null) is null;

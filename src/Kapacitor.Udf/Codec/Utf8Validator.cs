@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Unicode;
 
 namespace Kapacitor.Udf.Codec;
@@ -70,23 +71,75 @@ internal static class Utf8Validator
         return null;
     }
 
-    private static bool IsValid(ReadOnlySequence<byte> text)
+    // In place, segment by segment: a string may be as long as a frame (64 MiB), and copying it to validate it would
+    // allocate in proportion to untrusted input. A character split across segments is carried over in 4 bytes.
+    internal static bool IsValid(ReadOnlySequence<byte> text)
     {
         if (text.IsSingleSegment)
         {
             return Utf8.IsValid(text.FirstSpan);
         }
 
-        var copy = ArrayPool<byte>.Shared.Rent((int)text.Length);
-        try
+        Span<byte> carry = stackalloc byte[4];
+        var carried = 0;
+        foreach (var memory in text)
         {
-            text.CopyTo(copy);
-            return Utf8.IsValid(copy.AsSpan(0, (int)text.Length));
+            var span = memory.Span;
+            // Complete the character the previous segment ended inside, one byte at a time (it may span several).
+            while (carried > 0 && !span.IsEmpty)
+            {
+                carry[carried++] = span[0];
+                span = span[1..];
+                var status = Rune.DecodeFromUtf8(carry[..carried], out _, out _);
+                if (status == OperationStatus.InvalidData)
+                {
+                    return false;
+                }
+
+                if (status == OperationStatus.Done)
+                {
+                    carried = 0;
+                }
+            }
+
+            var tail = IncompleteTailLength(span);
+            if (!Utf8.IsValid(span[..^tail]))
+            {
+                return false;
+            }
+
+            if (tail > 0)
+            {
+                // An incomplete character must at least be a valid start of one (E0 80 never is).
+                if (Rune.DecodeFromUtf8(span[^tail..], out _, out _) != OperationStatus.NeedMoreData)
+                {
+                    return false;
+                }
+
+                span[^tail..].CopyTo(carry);
+                carried = tail;
+            }
         }
-        finally
+
+        return carried == 0;
+    }
+
+    // How many bytes at the end of the span start a multi-byte character that the span does not finish (0 to 3).
+    private static int IncompleteTailLength(ReadOnlySpan<byte> span)
+    {
+        for (var back = 1; back <= Math.Min(3, span.Length); back++)
         {
-            ArrayPool<byte>.Shared.Return(copy);
+            var b = span[^back];
+            if ((b & 0xC0) == 0x80)
+            {
+                continue; // a continuation byte: the lead byte is further back
+            }
+
+            var needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+            return needed > back ? back : 0;
         }
+
+        return 0;
     }
 
     private static bool TryAdvance(ref SequenceReader<byte> reader, int count)

@@ -2,6 +2,7 @@ using System.Buffers;
 using Google.Protobuf;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
+using Kapacitor.Udf.Tests.Support;
 
 namespace Kapacitor.Udf.Tests.Framing;
 
@@ -108,7 +109,7 @@ public class VarintFrameTests
             new Request { Info = new InfoRequest() },
             new Request { Keepalive = new KeepaliveRequest { Time = 1L << 40 } },
             new Request { Restore = new RestoreRequest { Snapshot = ByteString.CopyFrom(new byte[200]) } });
-        var buffer = SegmentPerByte(stream);
+        var buffer = Sequences.SegmentPerByte(stream);
 
         var decoded = ReadAll(ref buffer);
 
@@ -229,33 +230,5 @@ public class VarintFrameTests
         }
 
         return decoded;
-    }
-
-    private static ReadOnlySequence<byte> SegmentPerByte(byte[] bytes)
-    {
-        var first = new Segment(bytes[..1], 0);
-        var last = first;
-        for (var i = 1; i < bytes.Length; i++)
-        {
-            last = last.Append(bytes[i..(i + 1)]);
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, 1);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

@@ -17,6 +17,9 @@ internal sealed class TestHandler : IUdfHandler
 
     public InfoResponse Info { get; set; } = new() { Wants = EdgeType.Stream, Provides = EdgeType.Stream };
 
+    /// <summary>Replaces the fixed <see cref="Info"/> answer when set (e.g. to throw).</summary>
+    public Func<ValueTask<InfoResponse>>? OnInfo { get; set; }
+
     public Func<InitRequest, ValueTask<InitResponse>> OnInit { get; set; } =
         _ => ValueTask.FromResult(new InitResponse { Success = true });
 
@@ -38,7 +41,7 @@ internal sealed class TestHandler : IUdfHandler
     public ValueTask<InfoResponse> InfoAsync()
     {
         Calls.Enqueue("Info");
-        return ValueTask.FromResult(Info);
+        return OnInfo?.Invoke() ?? ValueTask.FromResult(Info);
     }
 
     public ValueTask<InitResponse> InitAsync(InitRequest request)

@@ -23,12 +23,17 @@ internal sealed class UdfProcess : IAsyncDisposable
 
     public IEnumerable<string> StdoutLines => _stdout;
 
-    public static string MirrorDll { get; } = typeof(UdfProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "MirrorDll").Value!;
+    public static string MirrorDll { get; } = Metadata("MirrorDll");
+
+    /// <summary>The fault-injecting test UDF (tests/Kapacitor.Udf.FaultyUdf), as built.</summary>
+    public static string FaultyUdfDll { get; } = Metadata("FaultyUdfDll");
 
     /// <summary>Starts Mirror with <paramref name="args"/>. With <paramref name="rawStdio"/>, STDIN/STDOUT stay
     /// unread by this class, for the protocol (process mode).</summary>
-    public static UdfProcess StartMirror(bool rawStdio, params string[] args)
+    public static UdfProcess StartMirror(bool rawStdio, params string[] args) => Start(MirrorDll, rawStdio, null, args);
+
+    /// <summary>Starts a built UDF (<c>dotnet DLL args</c>) with <paramref name="environment"/> added.</summary>
+    public static UdfProcess Start(string dll, bool rawStdio, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -37,10 +42,15 @@ internal sealed class UdfProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(MirrorDll);
+        start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = start };
@@ -118,6 +128,9 @@ internal sealed class UdfProcess : IAsyncDisposable
             Process.Dispose();
         }
     }
+
+    private static string Metadata(string key) =>
+        typeof(UdfProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     [DllImport("libc", SetLastError = true)]
 #pragma warning disable SA1300, IDE1006 // The libc name, as it is.

@@ -6,20 +6,24 @@ using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.Tests.Support;
 
-/// <summary>Kapacitor's side of one socket connection, raw: frames out, frames in, half-close. Every wait is bounded.</summary>
+/// <summary>Kapacitor's side of one connection, raw: frames out, frames in, half-close. Over a socket, or over a
+/// process's STDIN/STDOUT (<see cref="ForProcess"/>). Every wait is bounded.</summary>
 internal sealed class UdfSocketClient : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _toUdf;
     private readonly PipeReader _reader;
+    private readonly Action _halfClose;
+    private readonly Action _dispose;
+    private bool _halfClosed;
 
-    private UdfSocketClient(Socket socket)
+    private UdfSocketClient(Stream toUdf, Stream fromUdf, Action halfClose, Action dispose)
     {
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
-        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _toUdf = toUdf;
+        _reader = PipeReader.Create(fromUdf, new StreamPipeReaderOptions(leaveOpen: true));
+        _halfClose = halfClose;
+        _dispose = dispose;
     }
 
     public static async Task<UdfSocketClient> ConnectAsync(string path)
@@ -29,13 +33,25 @@ internal sealed class UdfSocketClient : IAsyncDisposable
         {
             using var timeout = new CancellationTokenSource(Timeout);
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token);
-            return new UdfSocketClient(socket);
+            var stream = new NetworkStream(socket, ownsSocket: false);
+            return new UdfSocketClient(stream, stream, () => socket.Shutdown(SocketShutdown.Send), () =>
+            {
+                stream.Dispose();
+                socket.Dispose();
+            });
         }
         catch
         {
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Kapacitor's side of a process UDF: frames to its STDIN, from its STDOUT (started with raw stdio).</summary>
+    public static UdfSocketClient ForProcess(System.Diagnostics.Process process)
+    {
+        var stdin = process.StandardInput.BaseStream;
+        return new UdfSocketClient(stdin, process.StandardOutput.BaseStream, () => CloseQuietly(stdin), () => CloseQuietly(stdin));
     }
 
     public Task SendAsync(Request request) => SendAsync([request]);
@@ -55,11 +71,19 @@ internal sealed class UdfSocketClient : IAsyncDisposable
     public async Task SendBytesAsync(ReadOnlyMemory<byte> bytes)
     {
         using var timeout = new CancellationTokenSource(Timeout);
-        await _socket.SendAsync(bytes, SocketFlags.None, timeout.Token);
+        await _toUdf.WriteAsync(bytes, timeout.Token);
+        await _toUdf.FlushAsync(timeout.Token);
     }
 
-    /// <summary>What Kapacitor does to end its input: <c>CloseWrite</c>, then it reads until EOF.</summary>
-    public void HalfClose() => _socket.Shutdown(SocketShutdown.Send);
+    /// <summary>What Kapacitor does to end its input: <c>CloseWrite</c> (or closing STDIN), then it reads until EOF.</summary>
+    public void HalfClose()
+    {
+        if (!_halfClosed)
+        {
+            _halfClosed = true;
+            _halfClose();
+        }
+    }
 
     public async Task<Response> ReadAsync() =>
         await ReadOrEndAsync() ?? throw new EndOfStreamException("the server closed the connection before another response");
@@ -111,8 +135,19 @@ internal sealed class UdfSocketClient : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _reader.Complete();
-        _stream.Dispose();
-        _socket.Dispose();
+        _dispose();
         return ValueTask.CompletedTask;
+    }
+
+    // The UDF may have exited already: closing a broken pipe is not a test failure.
+    private static void CloseQuietly(Stream stream)
+    {
+        try
+        {
+            stream.Dispose();
+        }
+        catch (IOException)
+        {
+        }
     }
 }

@@ -1,0 +1,7 @@
+using Kapacitor.Udf.Protocol;
+
+namespace Kapacitor.Udf.Agent;
+
+/// <summary>A request waiting for the worker, with the bytes it holds of the large-request budget (0 for small
+/// requests, which the queue's capacity alone bounds).</summary>
+internal readonly record struct QueuedRequest(Request Request, long BudgetBytes);

@@ -1,0 +1,117 @@
+using Google.Protobuf;
+using Kapacitor.Udf.Agent;
+using Kapacitor.Udf.Protocol;
+
+namespace Kapacitor.Udf.FaultyUdf;
+
+/// <summary>
+/// A mirror (STREAM→STREAM, or BATCH→STREAM emitting each batch point) that fails on demand: <c>@faulty().fault('point').faultAfter(3)</c> echoes three points
+/// and throws on the fourth. Faults: <c>init</c>, <c>restore</c>, <c>snapshot</c> (after one good snapshot),
+/// <c>point</c>, <c>background</c> (a background emitter throws), <c>hang</c> (a point call that never returns).
+/// </summary>
+internal sealed class FaultyHandler : IUdfHandler
+{
+    /// <summary>The environment variable holding the agent's maximum handler time (a TimeSpan, e.g. <c>00:00:02</c>).</summary>
+    public const string MaxHandlerTimeVariable = "FAULTY_UDF_MAX_HANDLER_TIME";
+
+    /// <summary>The text of every injected exception, so tests can find it in errors and logs.</summary>
+    public const string Injected = "injected fault";
+
+    private readonly UdfContext _context;
+    private readonly EdgeType _wants;
+    private readonly TaskCompletionSource _backgroundTrigger = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string _fault = "";
+    private long _faultAfter;
+    private long _points;
+    private int _snapshots;
+
+    public FaultyHandler(UdfContext context, EdgeType wants)
+    {
+        _context = context;
+        _wants = wants;
+    }
+
+    public ValueTask<InfoResponse> InfoAsync() => ValueTask.FromResult(new InfoResponse
+    {
+        Wants = _wants,
+        Provides = EdgeType.Stream,
+        Options =
+        {
+            ["fault"] = new OptionInfo { ValueTypes = { Protocol.ValueType.String } },
+            ["faultAfter"] = new OptionInfo { ValueTypes = { Protocol.ValueType.Int } },
+        },
+    });
+
+    public ValueTask<InitResponse> InitAsync(InitRequest request)
+    {
+        foreach (var option in request.Options)
+        {
+            switch (option.Name)
+            {
+                case "fault":
+                    _fault = option.Values[0].StringValue;
+                    break;
+                case "faultAfter":
+                    _faultAfter = option.Values[0].IntValue;
+                    break;
+            }
+        }
+
+        if (_fault == "init")
+        {
+            throw new InvalidOperationException($"{Injected} in Init");
+        }
+
+        if (_fault == "background")
+        {
+            _context.StartBackground("emitter", async stopping =>
+            {
+                await _backgroundTrigger.Task.WaitAsync(stopping);
+                throw new InvalidOperationException($"{Injected} on a background thread");
+            });
+        }
+
+        return ValueTask.FromResult(new InitResponse { Success = true });
+    }
+
+    public ValueTask<SnapshotResponse> SnapshotAsync()
+    {
+        if (_fault == "snapshot" && ++_snapshots > 1)
+        {
+            throw new InvalidOperationException($"{Injected} in Snapshot");
+        }
+
+        return ValueTask.FromResult(new SnapshotResponse { Snapshot = ByteString.CopyFromUtf8($"points={_points}") });
+    }
+
+    public ValueTask<RestoreResponse> RestoreAsync(RestoreRequest request) => _fault == "restore"
+        ? throw new InvalidOperationException($"{Injected} in Restore")
+        : ValueTask.FromResult(new RestoreResponse { Success = true });
+
+    public ValueTask BeginBatchAsync(BeginBatch begin) => ValueTask.CompletedTask;
+
+    public ValueTask PointAsync(Point point)
+    {
+        if (_points++ == _faultAfter)
+        {
+            switch (_fault)
+            {
+                case "point":
+                    throw new InvalidOperationException($"{Injected} at point {_faultAfter}");
+                case "hang":
+                    // A call that never returns, blocking its thread as a deadlocked handler would.
+                    Thread.Sleep(Timeout.Infinite);
+                    break;
+                case "background":
+                    _backgroundTrigger.TrySetResult();
+                    break;
+            }
+        }
+
+        return _context.EmitPointAsync(point);
+    }
+
+    public ValueTask EndBatchAsync(EndBatch end) => ValueTask.CompletedTask;
+
+    public ValueTask StopAsync() => ValueTask.CompletedTask;
+}
