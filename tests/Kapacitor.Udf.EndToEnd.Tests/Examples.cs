@@ -11,18 +11,25 @@ internal static class Examples
     private static string Configuration { get; } = Metadata("Configuration");
 
     /// <summary>The example's executable as the build left it (the apphost, as Kapacitor would run it).</summary>
-    public static ProcessUdfTarget Process(string name)
+    public static ProcessUdfTarget Process(string name) => Built(Path.Combine("examples", name), name, [], null);
+
+    /// <summary>The fault-injecting test UDF (tests/Kapacitor.Udf.FaultyUdf) serving <c>faulty</c> in process mode,
+    /// with <paramref name="environment"/> added (Kapacitor's <c>env</c>).</summary>
+    public static ProcessUdfTarget FaultyUdf(IReadOnlyDictionary<string, string>? environment = null) =>
+        Built(Path.Combine("tests", "Kapacitor.Udf.FaultyUdf"), "Kapacitor.Udf.FaultyUdf", ["--udf", "faulty"], environment);
+
+    public static string PathOf(params string[] parts) => Path.Combine([RepositoryRoot, .. parts]);
+
+    private static ProcessUdfTarget Built(string project, string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment)
     {
-        var path = System.IO.Path.Combine(RepositoryRoot, "examples", name, "bin", Configuration, "net10.0", name);
+        var path = Path.Combine(RepositoryRoot, project, "bin", Configuration, "net10.0", name);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path} is missing: build the solution before running these tests", path);
         }
 
-        return new ProcessUdfTarget(path, []);
+        return new ProcessUdfTarget(path, arguments, environment);
     }
-
-    public static string PathOf(params string[] parts) => System.IO.Path.Combine([RepositoryRoot, .. parts]);
 
     private static string Metadata(string key) =>
         typeof(Examples).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;

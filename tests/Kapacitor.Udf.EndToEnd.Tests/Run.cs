@@ -12,8 +12,11 @@ internal static class Run
         ExampleAsync(example, lineProtocol, new SimulatorOptions(), options);
 
     public static Task<SimulationResult> ExampleAsync(string example, string lineProtocol, SimulatorOptions settings, params string[] options) =>
-        new UdfSimulator(settings with { UdfName = example, Options = OptionCall.ParseAll(options) })
-            .RunAsync(Examples.Process(example), lineProtocol)
+        TargetAsync(Examples.Process(example), example, lineProtocol, settings, options);
+
+    public static Task<SimulationResult> TargetAsync(IUdfTarget target, string udfName, string lineProtocol, SimulatorOptions settings, params string[] options) =>
+        new UdfSimulator(settings with { UdfName = udfName, Options = OptionCall.ParseAll(options) })
+            .RunAsync(target, lineProtocol)
             .WaitAsync(HangGuard);
 
     public static Task<ProbeResult> ProbeAsync(string example) =>

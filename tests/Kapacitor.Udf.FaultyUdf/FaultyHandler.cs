@@ -6,7 +6,7 @@ namespace Kapacitor.Udf.FaultyUdf;
 
 /// <summary>
 /// A mirror (STREAM→STREAM, or BATCH→STREAM emitting each batch point) that fails on demand: <c>@faulty().fault('point').faultAfter(3)</c> echoes three points
-/// and throws on the fourth. Faults: <c>init</c>, <c>restore</c>, <c>snapshot</c> (after one good snapshot),
+/// and throws on the fourth. Faults: <c>init</c>, <c>restore</c>, <c>snapshot</c> (after <c>faultAfter</c> good snapshots),
 /// <c>point</c>, <c>background</c> (a background emitter throws), <c>hang</c> (a point call that never returns).
 /// </summary>
 internal sealed class FaultyHandler : IUdfHandler
@@ -76,7 +76,8 @@ internal sealed class FaultyHandler : IUdfHandler
 
     public ValueTask<SnapshotResponse> SnapshotAsync()
     {
-        if (_fault == "snapshot" && ++_snapshots > 1)
+        // faultAfter counts good snapshots as it counts good points: 0 fails the first, leaving only a restored one.
+        if (_fault == "snapshot" && ++_snapshots > _faultAfter)
         {
             throw new InvalidOperationException($"{Injected} in Snapshot");
         }

@@ -40,13 +40,21 @@ public sealed record UdfAgentOptions
     /// <summary>Where the agent logs (default: nowhere). Hosting sets a one-line-per-event STDERR logger.</summary>
     public ILogger Logger { get; init; } = Serilog.Core.Logger.None;
 
+    /// <summary>The longest timeout a .NET timer accepts (4294967294 ms, about 49.7 days): a longer drain deadline
+    /// would make <c>Task.Delay</c> throw when the drain starts, not when the option is set.</summary>
+    internal static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     internal void Validate()
     {
         Require(MaxFrameSize > 0, nameof(MaxFrameSize), "must be positive");
+        // Google.Protobuf parses at most int.MaxValue bytes; a larger limit would promise frames that cannot be read.
+        Require(MaxFrameSize <= int.MaxValue, nameof(MaxFrameSize), $"must be at most {int.MaxValue} (the largest message Google.Protobuf parses)");
         Require(QueueCapacity > 0, nameof(QueueCapacity), "must be positive");
         Require(MaxHandlerTime >= TimeSpan.Zero, nameof(MaxHandlerTime), "must not be negative");
         Require(DefaultKeepaliveTimeout > TimeSpan.Zero, nameof(DefaultKeepaliveTimeout), "must be positive");
+        Require(DefaultKeepaliveTimeout <= MaxTimerDelay, nameof(DefaultKeepaliveTimeout), $"must be at most {MaxTimerDelay} (the longest .NET timer; it is the drain deadline when DrainTimeout is not set)");
         Require(DrainTimeout is null || DrainTimeout > TimeSpan.Zero, nameof(DrainTimeout), "must be positive");
+        Require(DrainTimeout is null || DrainTimeout <= MaxTimerDelay, nameof(DrainTimeout), $"must be at most {MaxTimerDelay} (the longest .NET timer)");
         Require(MaxHeldDataBytes > 0, nameof(MaxHeldDataBytes), "must be positive");
         Require(FlushThresholdBytes > 0, nameof(FlushThresholdBytes), "must be positive");
     }

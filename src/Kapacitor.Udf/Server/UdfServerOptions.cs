@@ -47,5 +47,28 @@ public sealed record UdfServerOptions
         {
             throw new ArgumentOutOfRangeException(nameof(DrainTimeout), $"{nameof(DrainTimeout)} must not be negative");
         }
+
+        // Checked here, not at shutdown: Task.WaitAsync throws for a longer wait, which StopAsync would have thrown
+        // with connections in flight instead of draining them.
+        if (DrainTimeout > UdfAgentOptions.MaxTimerDelay)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DrainTimeout), $"{nameof(DrainTimeout)} must be at most {UdfAgentOptions.MaxTimerDelay} (the longest .NET timer)");
+        }
+
+        // Connecting to a Unix socket needs write permission on its file; execute, setuid, setgid and sticky bits
+        // mean nothing on a socket, so asking for them is a mistake.
+        const UnixFileMode readWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
+            | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        if ((SocketFileMode & ~readWrite) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SocketFileMode),
+                $"{nameof(SocketFileMode)} {UdfServer.FormatMode(SocketFileMode)} may only hold read and write permission bits (0666)");
+        }
+
+        if ((SocketFileMode & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SocketFileMode),
+                $"{nameof(SocketFileMode)} {UdfServer.FormatMode(SocketFileMode)} grants no write permission, so no client could connect (connecting to a Unix socket needs write permission)");
+        }
     }
 }

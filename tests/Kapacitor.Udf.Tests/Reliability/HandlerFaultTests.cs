@@ -46,7 +46,7 @@ public sealed class HandlerFaultTests
         await using var udf = Start();
         await using var client = UdfSocketClient.ForProcess(udf.Process);
 
-        await client.SendAsync([Init("snapshot"), Requests.Snapshot(), Requests.Point(1), Requests.Snapshot()]);
+        await client.SendAsync([Init("snapshot", faultAfter: 1), Requests.Snapshot(), Requests.Point(1), Requests.Snapshot()]);
 
         (await client.ReadAsync()).Init.Success.Should().BeTrue();
         (await client.ReadAsync()).Snapshot.Snapshot.ToStringUtf8().Should().Be("points=0");
