@@ -1,11 +1,20 @@
+using System.Globalization;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.FaultyUdf;
 using Kapacitor.Udf.Hosting;
+using Kapacitor.Udf.Server;
 
-// The maximum handler time comes from the environment, so a test can make a hung call fail in seconds.
+// Limits come from the environment, so a test can make a hung call fail in seconds and reach a limit cheaply.
+var defaults = new UdfHostOptions();
 var maxHandlerTime = Environment.GetEnvironmentVariable(FaultyHandler.MaxHandlerTimeVariable) is { } text
-    ? TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
-    : new UdfAgentOptions().MaxHandlerTime;
+    ? TimeSpan.Parse(text, CultureInfo.InvariantCulture)
+    : defaults.Agent.MaxHandlerTime;
+var maxFrameSize = Environment.GetEnvironmentVariable(FaultyHandler.MaxFrameSizeVariable) is { } frame
+    ? long.Parse(frame, CultureInfo.InvariantCulture)
+    : defaults.Agent.MaxFrameSize;
+var maxConnections = Environment.GetEnvironmentVariable(FaultyHandler.MaxConnectionsVariable) is { } connections
+    ? int.Parse(connections, CultureInfo.InvariantCulture)
+    : defaults.Server.MaxConnections;
 
 // Two UDFs, chosen with --udf NAME (process mode) or --socket NAME=PATH: the same faults on either edge type.
 var udfs = new Dictionary<string, Func<UdfContext, IUdfHandler>>
@@ -16,5 +25,6 @@ var udfs = new Dictionary<string, Func<UdfContext, IUdfHandler>>
 
 return await UdfHost.RunAsync(args, udfs, new UdfHostOptions
 {
-    Agent = new UdfAgentOptions { MaxHandlerTime = maxHandlerTime },
+    Agent = new UdfAgentOptions { MaxHandlerTime = maxHandlerTime, MaxFrameSize = maxFrameSize },
+    Server = new UdfServerOptions { MaxConnections = maxConnections },
 });
