@@ -62,13 +62,18 @@ internal sealed class KeepaliveMonitor
         _timer = new PeriodicTimer(TickPeriod, time);
     }
 
-    /// <summary>Kapacitor's <c>timeout</c> as estimated from its keepalive cadence (2 × interval), or the default.</summary>
+    /// <summary>The smallest estimate: keepalive timestamps closer together than this are a test's or a broken
+    /// clock's, and an estimate below the monitor's own resolution would turn the drain deadline into zero.</summary>
+    public static readonly TimeSpan MinimumEstimatedTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Kapacitor's <c>timeout</c> as estimated from its keepalive cadence (2 × interval, at least
+    /// <see cref="MinimumEstimatedTimeout"/>), or the default.</summary>
     public TimeSpan EstimatedTimeout
     {
         get
         {
             var interval = Interlocked.Read(ref _keepaliveIntervalTicks);
-            return interval > 0 ? TimeSpan.FromTicks(2 * interval) : _defaultTimeout;
+            return interval > 0 ? TimeSpan.FromTicks(Math.Max(2 * interval, MinimumEstimatedTimeout.Ticks)) : _defaultTimeout;
         }
     }
 

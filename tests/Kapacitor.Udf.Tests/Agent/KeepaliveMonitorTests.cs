@@ -31,6 +31,18 @@ public class KeepaliveMonitorTests
     }
 
     [Fact]
+    public void EstimatedTimeout_KeepalivesMicrosecondsApart_IsAtLeastTheMinimum()
+    {
+        // Timestamps 2 µs apart once made a 4 µs drain deadline, and an agent that had answered everything exited 1.
+        var monitor = CreateMonitor(out _);
+
+        monitor.OnKeepaliveRequest(10 * Second);
+        monitor.OnKeepaliveRequest((10 * Second) + 2_000);
+
+        monitor.EstimatedTimeout.Should().Be(KeepaliveMonitor.MinimumEstimatedTimeout);
+    }
+
+    [Fact]
     public void EstimatedTimeout_MeasuresKapacitorsClockNotHowLateWeRead()
     {
         // Requests read back to back after a stall still carry Kapacitor's send times.
