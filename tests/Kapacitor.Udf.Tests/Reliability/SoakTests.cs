@@ -32,6 +32,24 @@ public sealed class SoakTests : IDisposable
         (await udf.WaitForExitAsync()).Should().Be(0);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task ProcessMode_EofAfterARandomNumberOfPoints_DrainsEveryAcceptedPoint(int run)
+    {
+        // EOF at any frame boundary while answers are still in flight: whatever was accepted comes back, then exit 0.
+        var seed = Environment.TickCount + run;
+        var points = VariedPoints(seed, new Random(seed).Next(0, Math.Min(Points, 5000) + 1));
+        await using var udf = UdfProcess.Start(UdfProcess.FaultyUdfDll, rawStdio: true, null, "--udf", "faulty");
+        await using var client = UdfSocketClient.ForProcess(udf.Process);
+
+        var echoes = await MirrorAsync(client, points).WaitAsync(HangGuard);
+
+        echoes.Should().Equal(points, $"seed {seed}: EOF after {points.Count} points drains all of them");
+        (await udf.WaitForExitAsync()).Should().Be(0);
+    }
+
     [Fact]
     public async Task SocketMode_TwentyConcurrentConnections_EveryPointBackOnItsOwnConnection()
     {
