@@ -22,18 +22,6 @@ internal sealed class QueueBudget
     /// <summary>Whether the reader is waiting for room (back-pressure in force); for tests and diagnostics.</summary>
     public bool IsWaiting { get; private set; }
 
-    /// <summary>Bytes reserved by queued large requests.</summary>
-    public long Reserved
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _reserved;
-            }
-        }
-    }
-
     /// <summary>Reserves <paramref name="bytes"/>, waiting while the queued large requests leave no room.</summary>
     public async ValueTask ReserveAsync(long bytes, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
+using Kapacitor.Udf.Tests.Support;
 
 namespace Kapacitor.Udf.Tests.Agent;
 
@@ -33,30 +34,10 @@ public class ResponseWriterTests
         await writer.WriteBatchAsync(begin, [new Point { Time = 1 }, new Point { Time = 2 }], new EndBatch { Name = "cpu" }, default);
         await writer.CompleteAsync("done");
 
-        var frames = await ReadAllAsync(pipe.Reader);
+        var frames = await PipeResponses.ReadAsync(pipe.Reader);
         frames.Select(r => r.MessageCase).Should().Equal(
             Response.MessageOneofCase.Begin, Response.MessageOneofCase.Point, Response.MessageOneofCase.Point, Response.MessageOneofCase.End);
         frames[0].Begin.Size.Should().Be(2);
         begin.Size.Should().Be(-5);
-    }
-
-    private static async Task<List<Response>> ReadAllAsync(PipeReader reader)
-    {
-        var responses = new List<Response>();
-        while (true)
-        {
-            var result = await reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            var buffer = result.Buffer;
-            while (Kapacitor.Udf.Framing.VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out var payload))
-            {
-                responses.Add(Response.Parser.ParseFrom(payload));
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                return responses;
-            }
-        }
     }
 }

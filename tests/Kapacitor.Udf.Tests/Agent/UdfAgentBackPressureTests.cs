@@ -57,11 +57,11 @@ public class UdfAgentBackPressureTests
         takenIn.Should().BeLessThan(bound, $"the agent took in {takenIn} bytes with nothing read");
 
         // Reading resumes: everything offered comes back.
-        var reading = DrainAsync(output.Reader);
+        var reading = PipeResponses.ReadAsync(output.Reader);
         await send.WaitAsync(HangGuard);
         await input.Writer.CompleteAsync();
         (await run.WaitAsync(HangGuard)).Succeeded.Should().BeTrue();
-        (await reading.WaitAsync(HangGuard)).Should().Be(1 + (16 * 1024), "the Init answer and every point");
+        (await reading.WaitAsync(HangGuard)).Should().HaveCount(1 + (16 * 1024), "the Init answer and every point");
     }
 
     private static Point Point(long time)
@@ -76,25 +76,5 @@ public class UdfAgentBackPressureTests
         var buffer = new ArrayBufferWriter<byte>();
         VarintFrame.WriteFrame(buffer, new Request { Point = point });
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static async Task<int> DrainAsync(PipeReader reader)
-    {
-        var frames = 0;
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            var buffer = result.Buffer;
-            while (VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out _))
-            {
-                frames++;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                return frames;
-            }
-        }
     }
 }

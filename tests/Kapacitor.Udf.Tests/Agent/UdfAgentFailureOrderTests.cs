@@ -29,7 +29,7 @@ public class UdfAgentFailureOrderTests
         var run = agent.RunAsync();
         await WriteAsync(input.Writer, Requests.Init(), Requests.Point(1));
 
-        var responses = await ReadUntilErrorAsync(output.Reader);
+        var responses = await PipeResponses.ReadAsync(output.Reader, PipeResponses.EndsWithError);
         responses.Last().Error.Error.Should().Be("Point: InvalidOperationException: boom");
         clock.Advance(TimeSpan.FromSeconds(3)); // the input never ends: Kapacitor has not closed it
 
@@ -186,27 +186,5 @@ public class UdfAgentFailureOrderTests
         }
 
         await writer.FlushAsync().AsTask().WaitAsync(HangGuard);
-    }
-
-    private static async Task<List<Response>> ReadUntilErrorAsync(PipeReader reader)
-    {
-        var responses = new List<Response>();
-        while (responses.Count == 0 || responses[^1].MessageCase != Response.MessageOneofCase.Error)
-        {
-            var result = await reader.ReadAsync().AsTask().WaitAsync(HangGuard);
-            var buffer = result.Buffer;
-            while (VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out var payload))
-            {
-                responses.Add(Response.Parser.ParseFrom(payload));
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                break;
-            }
-        }
-
-        return responses;
     }
 }

@@ -165,7 +165,7 @@ public class UdfAgentOutputTests
 
         VarintFrame.WriteFrame(input.Writer, Requests.Init());
         await input.Writer.FlushAsync();
-        await ReadFramesAsync(output.Reader, 1);
+        await PipeResponses.ReadAsync(output.Reader, r => r.Count == 1);
         counting.Flushes.Should().Be(1, "the Init answer is flushed at once");
 
         for (var i = 0; i < 100; i++)
@@ -174,7 +174,7 @@ public class UdfAgentOutputTests
         }
 
         await input.Writer.FlushAsync(); // one burst
-        var echoed = await ReadFramesAsync(output.Reader, 100);
+        var echoed = await PipeResponses.ReadAsync(output.Reader, r => r.Count == 100);
 
         echoed.Should().HaveCount(100, "data is flushed when the input goes idle, not left waiting");
         counting.Flushes.Should().Be(2, "the whole burst goes out in one flush");
@@ -196,24 +196,5 @@ public class UdfAgentOutputTests
         var result = await harness.WaitForExitAsync();
         result.ExitCode.Should().Be(1);
         result.Error.Should().StartWith("write error:");
-    }
-
-    private static async Task<List<Response>> ReadFramesAsync(PipeReader reader, int count)
-    {
-        using var timeout = new CancellationTokenSource(HangGuard);
-        var responses = new List<Response>();
-        while (responses.Count < count)
-        {
-            var result = await reader.ReadAsync(timeout.Token);
-            var buffer = result.Buffer;
-            while (responses.Count < count && VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out var payload))
-            {
-                responses.Add(Response.Parser.ParseFrom(payload));
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-        }
-
-        return responses;
     }
 }

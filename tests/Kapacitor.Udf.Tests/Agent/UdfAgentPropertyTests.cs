@@ -144,7 +144,7 @@ public class UdfAgentPropertyTests
             };
         });
         var run = agent.RunAsync();
-        var read = ReadAllAsync(output.Reader);
+        var read = PipeResponses.ReadAsync(output.Reader);
         foreach (var chunk in chunks)
         {
             await input.Writer.WriteAsync(chunk).AsTask().WaitAsync(HangGuard);
@@ -153,33 +153,6 @@ public class UdfAgentPropertyTests
         await input.Writer.CompleteAsync().AsTask().WaitAsync(HangGuard);
         var result = await run.WaitAsync(HangGuard);
         return new Outcome(await read.WaitAsync(HangGuard), result);
-    }
-
-    // Every frame until the agent completes its output; a broken frame or an unparseable Response fails the property.
-    private static async Task<List<Response>> ReadAllAsync(PipeReader reader)
-    {
-        var responses = new List<Response>();
-        while (true)
-        {
-            var result = await reader.ReadAsync().AsTask().WaitAsync(HangGuard);
-            var buffer = result.Buffer;
-            while (VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out var payload))
-            {
-                responses.Add(Response.Parser.ParseFrom(payload));
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                if (!buffer.IsEmpty)
-                {
-                    throw VarintFrame.DescribeTruncation(buffer);
-                }
-
-                await reader.CompleteAsync();
-                return responses;
-            }
-        }
     }
 
     private static IEnumerable<Response> WithoutKeepalives(IEnumerable<Response> responses) =>
