@@ -39,15 +39,10 @@ public class UdfAgentBackPressureTests
                 Interlocked.Add(ref offered, frame.Length);
             }
         });
-        long previous = -1;
-        while (Interlocked.Read(ref offered) != previous && !send.IsCompleted)
-        {
-            previous = Interlocked.Read(ref offered);
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
+        var stalledAt = await Eventually.StalledAsync(() => Interlocked.Read(ref offered), send);
 
         // Assert: taken in = offered - what still sits in the input pipe (at most its pause threshold).
-        var takenIn = Interlocked.Read(ref offered) - PipeBytes;
+        var takenIn = stalledAt - PipeBytes;
         var bound = PipeBytes                          // echoes waiting in the unread output pipe
             + options.FlushThresholdBytes              // echoes pending in the writer before a flush
             + ((QueueCapacity + 2) * frame.Length)     // queued requests, one in the handler, one being queued

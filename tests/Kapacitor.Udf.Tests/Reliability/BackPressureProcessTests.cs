@@ -48,7 +48,7 @@ public sealed class BackPressureProcessTests
             client.HalfClose();
         });
 
-        var stalledAt = await WaitUntilStalledAsync(() => Volatile.Read(ref sent), send);
+        var stalledAt = await Eventually.StalledAsync(() => Volatile.Read(ref sent), send);
         var peak = Enumerable.Range(0, 3).Select(_ => VmRss(udf)).Max();
 
         stalledAt.Should().BeLessThan(Points, "the UDF must stop reading its input when its output is not read");
@@ -82,23 +82,6 @@ public sealed class BackPressureProcessTests
         FieldsString = { ["text"] = Text },
         FieldsInt = { ["n"] = n },
     };
-
-    // Stalled = the sender made no progress over several consecutive looks; bounded so a broken UDF fails rather than
-    // hangs. The sender's own writes time out after UdfSocketClient.Timeout, so the look stays well within it.
-    private static async Task<int> WaitUntilStalledAsync(Func<int> progress, Task send)
-    {
-        var last = -1;
-        var unchanged = 0;
-        for (var look = 0; look < 40 && unchanged < 4 && !send.IsCompleted; look++)
-        {
-            await Task.Delay(250);
-            var now = progress();
-            unchanged = now == last ? unchanged + 1 : 0;
-            last = now;
-        }
-
-        return send.IsCompleted ? Points : progress();
-    }
 
     private static long VmRss(UdfProcess udf)
     {
