@@ -6,7 +6,7 @@ namespace Kapacitor.Udf.Examples.MovingAverage;
 internal sealed class MovingAverageOptions
 {
     /// <summary>The float field to average.</summary>
-    [MinLength(1)]
+    [Required]
     public required string Field { get; init; }
 
     /// <summary>How many points of a group the average covers.</summary>
@@ -15,6 +15,6 @@ internal sealed class MovingAverageOptions
 
     /// <summary>The output field (<c>as</c> is a C# keyword, hence the attribute).</summary>
     [UdfOption("as")]
-    [MinLength(1)]
+    [Required]
     public string As { get; init; } = "avg";
 }

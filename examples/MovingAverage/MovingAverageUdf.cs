@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
@@ -16,7 +15,10 @@ internal sealed class MovingAverageUdf : StreamUdf<MovingAverageOptions>
         : base(context)
     {
         _windows = new(_ => new MovingAverageWindow(Options.Size));
-        UseSnapshots(new SnapshotCodec<IReadOnlyDictionary<string, MovingAverageWindow>>(version: 1) { Migrate = FromUnversioned }, () => _windows, _windows.Load);
+        UseSnapshots(
+            new SnapshotCodec<IReadOnlyDictionary<string, MovingAverageWindow>>(version: 1, MovingAverageJson.Default.IReadOnlyDictionaryStringMovingAverageWindow) { Migrate = FromUnversioned },
+            () => _windows,
+            _windows.Load);
     }
 
     // Each point is emitted (serialized) before the call returns and never kept: the agent may reuse it.
@@ -38,5 +40,5 @@ internal sealed class MovingAverageUdf : StreamUdf<MovingAverageOptions>
 
     // Before versioned snapshots this UDF stored the same JSON without the envelope: keep those windows.
     private static IReadOnlyDictionary<string, MovingAverageWindow>? FromUnversioned(int? version, ReadOnlySpan<byte> payload) =>
-        version is null ? JsonSerializer.Deserialize<Dictionary<string, MovingAverageWindow>>(payload, JsonSnapshotSerializer.DefaultOptions) : null;
+        version is null ? System.Text.Json.JsonSerializer.Deserialize(payload, MovingAverageJson.Default.DictionaryStringMovingAverageWindow) : null;
 }

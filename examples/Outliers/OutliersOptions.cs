@@ -6,7 +6,7 @@ namespace Kapacitor.Udf.Examples.Outliers;
 internal sealed class OutliersOptions
 {
     /// <summary>The float field to test.</summary>
-    [MinLength(1)]
+    [Required]
     public required string Field { get; init; }
 
     /// <summary>The fence multiplier: how many interquartile ranges beyond the quartiles a value must lie.</summary>

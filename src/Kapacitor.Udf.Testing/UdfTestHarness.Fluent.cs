@@ -56,7 +56,7 @@ public sealed partial class UdfTestHarness
     /// <typeparam name="TOptions">The UDF's options class.</typeparam>
     /// <param name="options">The values.</param>
     /// <returns>The UDF's InitResponse.</returns>
-    public Task<InitResponse> InitAsync<TOptions>(TOptions options)
+    public Task<InitResponse> InitAsync<[UdfOptionsClass] TOptions>(TOptions options)
         where TOptions : class
     {
         var request = new InitRequest { TaskID = TaskId, NodeID = NodeId };

@@ -140,9 +140,9 @@ public static partial class UdfHost
     private static (string Prog, string[] Args) LaunchCommand()
     {
         var process = Environment.ProcessPath ?? "/path/to/this/program";
-        var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+        var entry = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name;
         return Path.GetFileNameWithoutExtension(process) == "dotnet" && !string.IsNullOrEmpty(entry)
-            ? (process, [entry])
+            ? (process, [Path.Combine(AppContext.BaseDirectory, entry + ".dll")])
             : (process, []);
     }
 

@@ -1,9 +1,10 @@
+using System.Text.Json.Serialization.Metadata;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
 
-/// <summary>The stream UDF behind <see cref="Udf.Stream{TOptions}(Func{UdfFunctionContext{TOptions}, Point, ValueTask}, Action{UdfFunctionContext{TOptions}}, int)"/>.</summary>
+/// <summary>The stream UDF behind <see cref="Udf.Stream{TOptions}(Func{UdfFunctionContext{TOptions}, Point, ValueTask}, Action{UdfFunctionContext{TOptions}}, int, IJsonTypeInfoResolver)"/>.</summary>
 internal sealed class FunctionStreamUdf<TOptions> : StreamUdf<TOptions>
     where TOptions : class
 {
@@ -11,13 +12,13 @@ internal sealed class FunctionStreamUdf<TOptions> : StreamUdf<TOptions>
     private readonly Action<UdfFunctionContext<TOptions>>? _init;
     private readonly Func<UdfFunctionContext<TOptions>, Point, ValueTask> _point;
 
-    public FunctionStreamUdf(UdfContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Point, ValueTask> point, int stateVersion)
+    public FunctionStreamUdf(UdfContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Point, ValueTask> point, int stateVersion, IJsonTypeInfoResolver? storeTypes)
         : base(context)
     {
-        _context = new UdfFunctionContext<TOptions>(context, () => Options);
+        _context = new UdfFunctionContext<TOptions>(context, () => Options, storeTypes);
         _init = init;
         _point = point;
-        UseSnapshots(stateVersion, _context.Store.Save, _context.Store.Load);
+        UseSnapshots(new SnapshotCodec<Dictionary<string, object>>(stateVersion, _context.Store.Serializer), _context.Store.Save, _context.Store.Load);
     }
 
     protected override ValueTask OnInitAsync()
@@ -29,7 +30,7 @@ internal sealed class FunctionStreamUdf<TOptions> : StreamUdf<TOptions>
     protected override ValueTask OnPointAsync(Point point) => _point(_context, point);
 }
 
-/// <summary>The batch UDF behind <see cref="Udf.Batch{TOptions}(Func{UdfFunctionContext{TOptions}, Batch, ValueTask}, Action{UdfFunctionContext{TOptions}}, int)"/>.</summary>
+/// <summary>The batch UDF behind <see cref="Udf.Batch{TOptions}(Func{UdfFunctionContext{TOptions}, Batch, ValueTask}, Action{UdfFunctionContext{TOptions}}, int, IJsonTypeInfoResolver)"/>.</summary>
 internal sealed class FunctionBatchUdf<TOptions> : BatchUdf<TOptions>
     where TOptions : class
 {
@@ -37,13 +38,13 @@ internal sealed class FunctionBatchUdf<TOptions> : BatchUdf<TOptions>
     private readonly Action<UdfFunctionContext<TOptions>>? _init;
     private readonly Func<UdfFunctionContext<TOptions>, Batch, ValueTask> _batch;
 
-    public FunctionBatchUdf(UdfContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Batch, ValueTask> batch, int stateVersion)
+    public FunctionBatchUdf(UdfContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Batch, ValueTask> batch, int stateVersion, IJsonTypeInfoResolver? storeTypes)
         : base(context)
     {
-        _context = new UdfFunctionContext<TOptions>(context, () => Options);
+        _context = new UdfFunctionContext<TOptions>(context, () => Options, storeTypes);
         _init = init;
         _batch = batch;
-        UseSnapshots(stateVersion, _context.Store.Save, _context.Store.Load);
+        UseSnapshots(new SnapshotCodec<Dictionary<string, object>>(stateVersion, _context.Store.Serializer), _context.Store.Save, _context.Store.Load);
     }
 
     protected override ValueTask OnInitAsync()

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
@@ -26,29 +27,35 @@ public static class Udf
     /// <param name="point">Called per point; returns the output point, or <see langword="null"/> for none.</param>
     /// <param name="init">Called once after Init.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
+    /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Stream(Func<UdfFunctionContext<NoOptions>, Point, Point?> point, Action<UdfFunctionContext<NoOptions>>? init = null, int stateVersion = 1) =>
-        Stream<NoOptions>(point, init, stateVersion);
+    public static Func<UdfContext, IUdfHandler> Stream(Func<UdfFunctionContext<NoOptions>, Point, Point?> point, Action<UdfFunctionContext<NoOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null) =>
+        Stream<NoOptions>(point, init, stateVersion, storeTypes);
 
     /// <summary>A stream → stream UDF without options whose handler emits through <c>ctx.EmitAsync</c>.</summary>
     /// <param name="point">Called per point.</param>
     /// <param name="init">Called once after Init.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
+    /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Stream(Func<UdfFunctionContext<NoOptions>, Point, ValueTask> point, Action<UdfFunctionContext<NoOptions>>? init = null, int stateVersion = 1) =>
-        Stream<NoOptions>(point, init, stateVersion);
+    public static Func<UdfContext, IUdfHandler> Stream(Func<UdfFunctionContext<NoOptions>, Point, ValueTask> point, Action<UdfFunctionContext<NoOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null) =>
+        Stream<NoOptions>(point, init, stateVersion, storeTypes);
 
     /// <summary>A stream → stream UDF whose handler returns the point to emit.</summary>
     /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>).</typeparam>
     /// <param name="point">Called per point; returns the output point, or <see langword="null"/> for none.</param>
     /// <param name="init">Called once after the options are bound and valid.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
+    /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Stream<TOptions>(Func<UdfFunctionContext<TOptions>, Point, Point?> point, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1)
+    public static Func<UdfContext, IUdfHandler> Stream<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Point, Point?> point, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(point);
-        return Stream<TOptions>((ctx, p) => point(ctx, p) is { } output ? ctx.EmitAsync(output) : ValueTask.CompletedTask, init, stateVersion);
+        return Stream<TOptions>((ctx, p) => point(ctx, p) is { } output ? ctx.EmitAsync(output) : ValueTask.CompletedTask, init, stateVersion, storeTypes);
     }
 
     /// <summary>A stream → stream UDF whose handler emits through <c>ctx.EmitAsync</c>.</summary>
@@ -56,13 +63,15 @@ public static class Udf
     /// <param name="point">Called per point.</param>
     /// <param name="init">Called once after the options are bound and valid.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
+    /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Stream<TOptions>(Func<UdfFunctionContext<TOptions>, Point, ValueTask> point, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1)
+    public static Func<UdfContext, IUdfHandler> Stream<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Point, ValueTask> point, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentOutOfRangeException.ThrowIfNegative(stateVersion);
-        return context => new FunctionStreamUdf<TOptions>(context, init, point, stateVersion);
+        return context => new FunctionStreamUdf<TOptions>(context, init, point, stateVersion, storeTypes);
     }
 
     /// <summary>A batch → batch UDF whose handler returns the batch to emit.</summary>
@@ -71,12 +80,14 @@ public static class Udf
     /// <see langword="null"/> for none.</param>
     /// <param name="init">Called once after the options are bound and valid.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
+    /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Batch<TOptions>(Func<UdfFunctionContext<TOptions>, Batch, BatchBuilder?> batch, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1)
+    public static Func<UdfContext, IUdfHandler> Batch<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Batch, BatchBuilder?> batch, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return Batch<TOptions>((ctx, b) => batch(ctx, b) is { } output ? ctx.EmitAsync(output) : ValueTask.CompletedTask, init, stateVersion);
+        return Batch<TOptions>((ctx, b) => batch(ctx, b) is { } output ? ctx.EmitAsync(output) : ValueTask.CompletedTask, init, stateVersion, storeTypes);
     }
 
     /// <summary>A batch → batch UDF whose handler emits through <c>ctx.EmitAsync</c>.</summary>
@@ -84,12 +95,14 @@ public static class Udf
     /// <param name="batch">Called per input batch.</param>
     /// <param name="init">Called once after the options are bound and valid.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
+    /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Batch<TOptions>(Func<UdfFunctionContext<TOptions>, Batch, ValueTask> batch, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1)
+    public static Func<UdfContext, IUdfHandler> Batch<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Batch, ValueTask> batch, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfNegative(stateVersion);
-        return context => new FunctionBatchUdf<TOptions>(context, init, batch, stateVersion);
+        return context => new FunctionBatchUdf<TOptions>(context, init, batch, stateVersion, storeTypes);
     }
 }

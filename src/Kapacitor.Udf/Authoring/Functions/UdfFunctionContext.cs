@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Serilog;
@@ -7,16 +8,16 @@ namespace Kapacitor.Udf;
 /// <summary>What a one-file UDF's <c>init</c> and handler get (<see cref="Udf"/>): options, logger, task and node,
 /// a snapshotted key/value store, and the output.</summary>
 /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>).</typeparam>
-public sealed class UdfFunctionContext<TOptions>
+public sealed class UdfFunctionContext<[UdfOptionsClass] TOptions>
     where TOptions : class
 {
     private readonly Func<TOptions> _options;
 
-    internal UdfFunctionContext(UdfContext context, Func<TOptions> options)
+    internal UdfFunctionContext(UdfContext context, Func<TOptions> options, IJsonTypeInfoResolver? storeTypes)
     {
         UdfContext = context;
         _options = options;
-        Store = new UdfStore(() => context.Logger);
+        Store = new UdfStore(() => context.Logger, storeTypes);
     }
 
     /// <summary>The options the TICKscript set, bound and validated.</summary>

@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Serilog;
 
 namespace Kapacitor.Udf;
@@ -9,6 +12,11 @@ namespace Kapacitor.Udf;
 /// store when Kapacitor asks for a snapshot is what a restarted task finds again.
 /// </summary>
 /// <remarks>
+/// <para>Values are JSON through source-generated metadata (a native executable has no reflection): <see cref="string"/>,
+/// <see cref="long"/>, <see cref="int"/>, <see cref="double"/> and <see cref="bool"/> need nothing; any other type needs
+/// a <c>JsonSerializerContext</c> of yours that lists it (<c>[JsonSerializable(typeof(Counter))]</c>), passed as
+/// <c>storeTypes</c> to <see cref="Udf"/>. Storing a type without metadata throws at once, naming the type and the fix.
+/// The JSON is camelCase, read case-insensitively, with NaN and ±Infinity as strings, whatever the context's own options.</para>
 /// <para>Values are serialized when a snapshot is taken, so an object fetched and changed in place
 /// (<c>ctx.Store.GetOrAdd(p.Group, static _ =&gt; new Counter()).Count++</c>) is saved with its changes; a value type must be
 /// <see cref="Set{T}"/> again.</para>
@@ -20,8 +28,15 @@ public sealed class UdfStore
 {
     private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
     private readonly Func<ILogger> _log;
+    private readonly IJsonTypeInfoResolver? _types;
+    private readonly HashSet<Type> _checked = [];
+    private JsonSerializerOptions? _json;
 
-    internal UdfStore(Func<ILogger> log) => _log = log;
+    internal UdfStore(Func<ILogger> log, IJsonTypeInfoResolver? types)
+    {
+        _log = log;
+        _types = types;
+    }
 
     /// <summary>The number of keys.</summary>
     public int Count => _values.Count;
@@ -89,6 +104,7 @@ public sealed class UdfStore
         }
 
         value = create(key);
+        Check(value.GetType());
         _values[key] = value;
         return value;
     }
@@ -102,6 +118,7 @@ public sealed class UdfStore
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
+        Check(value.GetType());
         _values[key] = value;
     }
 
@@ -112,6 +129,9 @@ public sealed class UdfStore
 
     /// <summary>Removes every key.</summary>
     public void Clear() => _values.Clear();
+
+    /// <summary>The snapshot format: an object with one property per key, each value as its runtime type's JSON.</summary>
+    internal ISnapshotSerializer<Dictionary<string, object>> Serializer => new StoreSerializer(this);
 
     // The snapshot state is typed with object, not JsonElement, so that constructing a one-file UDF (which the Info
     // probe does at every kapacitord start) loads no System.Text.Json; values serialize by their runtime type.
@@ -150,9 +170,10 @@ public sealed class UdfStore
             return false;
         }
 
+        var typeInfo = (JsonTypeInfo<T>)TypeInfo(typeof(T));
         try
         {
-            value = json.Deserialize<T>(JsonSnapshotSerializer.DefaultOptions);
+            value = json.Deserialize(typeInfo);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
         {
@@ -171,9 +192,96 @@ public sealed class UdfStore
         return true;
     }
 
+    private JsonSerializerOptions Json => _json ??= CreateOptions();
+
+    private JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            TypeInfoResolver = _types is null ? UdfStoreJson.Default : JsonTypeInfoResolver.Combine(_types, UdfStoreJson.Default),
+        };
+        options.MakeReadOnly();
+        return options;
+    }
+
+    // Once per type: a type without JSON metadata fails where it is stored, not a minute later in a snapshot.
+    private void Check(Type type)
+    {
+        if (!_checked.Contains(type))
+        {
+            _ = TypeInfo(type);
+            _checked.Add(type);
+        }
+    }
+
+    private JsonTypeInfo TypeInfo(Type type)
+    {
+        try
+        {
+            return Json.GetTypeInfo(type);
+        }
+        catch (NotSupportedException)
+        {
+            throw new InvalidOperationException(
+                $"the store cannot keep a {type.Name}: it has no JSON metadata (a native executable cannot reflect). List it in a JsonSerializerContext " +
+                $"([JsonSerializable(typeof({type.Name}))] partial class MyJson : JsonSerializerContext) and pass it to Udf.Stream/Udf.Batch as storeTypes: MyJson.Default");
+        }
+    }
+
+    private sealed class StoreSerializer(UdfStore store) : ISnapshotSerializer<Dictionary<string, object>>
+    {
+        public void Serialize(IBufferWriter<byte> output, Dictionary<string, object> state)
+        {
+            using var writer = new Utf8JsonWriter(output);
+            writer.WriteStartObject();
+            foreach (var (key, value) in state)
+            {
+                writer.WritePropertyName(key);
+                if (value is JsonElement json)
+                {
+                    json.WriteTo(writer);
+                }
+                else
+                {
+                    JsonSerializer.Serialize(writer, value, store.TypeInfo(value.GetType()));
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        public Dictionary<string, object>? Deserialize(ReadOnlySpan<byte> payload)
+        {
+            var values = JsonSerializer.Deserialize(payload, UdfStoreJson.Default.DictionaryStringJsonElement);
+            if (values is null)
+            {
+                return null;
+            }
+
+            var state = new Dictionary<string, object>(values.Count, StringComparer.Ordinal);
+            foreach (var (key, value) in values)
+            {
+                state[key] = value;
+            }
+
+            return state;
+        }
+    }
+
     // Holds the JsonElement boxed: a JsonElement field would load System.Text.Json with this type.
     private sealed class Restored(object json)
     {
         public object Json { get; } = json;
     }
 }
+
+/// <summary>The store's own JSON metadata: the snapshot's shape and the values that need no context of the user's.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(double))]
+[JsonSerializable(typeof(bool))]
+internal sealed partial class UdfStoreJson : JsonSerializerContext;

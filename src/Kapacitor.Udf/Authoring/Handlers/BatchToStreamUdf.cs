@@ -9,7 +9,7 @@ namespace Kapacitor.Udf;
 /// batch of N rows.
 /// </summary>
 /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>); <see cref="NoOptions"/> for none.</typeparam>
-public abstract class BatchToStreamUdf<TOptions> : UdfHandler<TOptions>
+public abstract class BatchToStreamUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOptions>
     where TOptions : class
 {
     private readonly BatchAssembler _assembler = new();

@@ -25,7 +25,7 @@ namespace Kapacitor.Udf;
 /// </code>
 /// </example>
 /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>); <see cref="NoOptions"/> for none.</typeparam>
-public abstract class BatchUdf<TOptions> : UdfHandler<TOptions>
+public abstract class BatchUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOptions>
     where TOptions : class
 {
     private readonly BatchAssembler _assembler = new();

@@ -13,7 +13,7 @@ namespace Kapacitor.Udf;
 /// <see cref="Batch.Reply"/> gives output with the input's group. Open windows are not part of snapshots.
 /// </remarks>
 /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>); <see cref="NoOptions"/> for none.</typeparam>
-public abstract class StreamToBatchUdf<TOptions> : UdfHandler<TOptions>
+public abstract class StreamToBatchUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOptions>
     where TOptions : class
 {
     private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);

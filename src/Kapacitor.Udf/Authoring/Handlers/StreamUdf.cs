@@ -16,7 +16,7 @@ namespace Kapacitor.Udf;
 /// </code>
 /// </example>
 /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>); <see cref="NoOptions"/> for none.</typeparam>
-public abstract class StreamUdf<TOptions> : UdfHandler<TOptions>
+public abstract class StreamUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOptions>
     where TOptions : class
 {
     /// <summary>Creates the handler for one connection.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Google.Protobuf;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
@@ -17,7 +18,7 @@ namespace Kapacitor.Udf;
 /// call at a time (see <see cref="IUdfHandler"/>), so derived classes need no locks for their own state.
 /// </remarks>
 /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>); <see cref="NoOptions"/> for none.</typeparam>
-public abstract class UdfHandler<TOptions> : IUdfHandler
+public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
     where TOptions : class
 {
     private TOptions? _options;
@@ -50,15 +51,17 @@ public abstract class UdfHandler<TOptions> : IUdfHandler
     /// <returns>A task that completes when cleanup is done.</returns>
     protected virtual ValueTask OnStopAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Keeps typed state in Kapacitor's snapshots with a JSON codec of format <paramref name="version"/> and
-    /// the default policy (an unreadable snapshot is discarded with a warning). Call it once, in the constructor.</summary>
+    /// <summary>Keeps typed state in Kapacitor's snapshots as JSON of format <paramref name="version"/>, with the
+    /// default policy (an unreadable snapshot is discarded with a warning). Call it once, in the constructor.</summary>
     /// <typeparam name="TState">The state type.</typeparam>
     /// <param name="version">The state's format version (see <see cref="SnapshotCodec{TState}(int, ISnapshotSerializer{TState})"/>).</param>
+    /// <param name="json">The state's metadata from your <c>JsonSerializerContext</c> (<c>[JsonSerializable(typeof(MyState))]</c>),
+    /// e.g. <c>MyJson.Default.MyState</c>; see <see cref="JsonSnapshotSerializer{TState}"/>.</param>
     /// <param name="save">Returns the state to store; <see langword="null"/> or empty stores nothing.</param>
     /// <param name="restore">Takes restored state. Load it all or nothing: if it throws, the policy applies.</param>
-    protected void UseSnapshots<TState>(int version, Func<TState?> save, Action<TState> restore)
+    protected void UseSnapshots<TState>(int version, JsonTypeInfo<TState> json, Func<TState?> save, Action<TState> restore)
         where TState : class =>
-        UseSnapshots(new SnapshotCodec<TState>(version), save, restore);
+        UseSnapshots(new SnapshotCodec<TState>(version, json), save, restore);
 
     /// <summary>Keeps typed state in Kapacitor's snapshots through <paramref name="codec"/>. Call it once, in the constructor.</summary>
     /// <typeparam name="TState">The state type.</typeparam>

@@ -1,13 +1,12 @@
-using System.Collections;
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Kapacitor.Udf.Generated;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
 
 /// <summary>
-/// Binds an InitRequest's options to an options class and collects every problem, each naming the TICKscript fix.
-/// Reflection runs here, once per Init; nothing here runs per point.
+/// Binds an InitRequest's options through an options class's generated model and collects every problem, each naming
+/// the TICKscript fix. Runs once per Init; nothing here runs per point, and nothing here reflects.
 /// </summary>
 internal static class OptionBinder
 {
@@ -16,26 +15,30 @@ internal static class OptionBinder
     private const string RestartHint =
         "Kapacitor checks option names, counts and types when a task is defined, so this UDF's options have probably changed since kapacitord started: restart kapacitord";
 
-    public static object Bind(OptionSchema schema, IEnumerable<Option> options, List<string> problems)
+    private const string NoValue = "no value";
+    private const string WrongType = "wrong type";
+
+    public static TOptions Bind<TOptions>(UdfOptionsModel<TOptions> model, IEnumerable<Option> options, List<string> problems)
+        where TOptions : class
     {
-        var instance = schema.CreateInstance();
-        var count = schema.Properties.Length;
-        var given = new Option?[count];
-        var failed = new bool[count];
-        var lists = new List<object?>?[count];
+        var instance = model.Create();
+        var properties = model.TypedOptions;
+        var given = new Option?[properties.Length];
+        var failed = new bool[properties.Length];
+        var lists = new List<object?>?[properties.Length];
         var drift = false;
 
         foreach (var option in options)
         {
-            if (!schema.ByName.TryGetValue(option.Name, out var index))
+            if (!model.ByName.TryGetValue(option.Name, out var index))
             {
-                problems.Add(Unknown(schema, option));
+                problems.Add(Unknown(model, option));
                 drift = true;
                 continue;
             }
 
-            var property = schema.Properties[index];
-            if (option.Values.Count != property.Slots.Length)
+            var property = properties[index];
+            if (option.Values.Count != property.Kinds.Length)
             {
                 problems.Add(WrongCount(property, option));
                 failed[index] = true;
@@ -56,16 +59,16 @@ internal static class OptionBinder
             }
             else
             {
-                property.Property.SetValue(instance, value);
+                property.Set(instance, value);
             }
         }
 
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < properties.Length; i++)
         {
-            var property = schema.Properties[i];
+            var property = properties[i];
             if (lists[i] is { } items)
             {
-                property.Property.SetValue(instance, MakeList(property, items));
+                property.Set(instance, property.Collect!(items));
             }
 
             if (failed[i])
@@ -82,11 +85,11 @@ internal static class OptionBinder
             Validate(instance, property, given[i], lists[i]?.Count ?? 0, problems);
         }
 
-        if (problems.Count == 0 && instance is IValidatableObject validatable)
+        if (problems.Count == 0 && instance is IValidatableUdfOptions validatable)
         {
-            foreach (var result in validatable.Validate(new ValidationContext(instance)))
+            foreach (var problem in validatable.Validate())
             {
-                problems.Add(result.ErrorMessage ?? "the options are invalid");
+                problems.Add(problem);
             }
         }
 
@@ -98,7 +101,7 @@ internal static class OptionBinder
         return instance;
     }
 
-    private static bool TryConvert(OptionProperty property, Option option, List<string> problems, ref bool drift, out object? value)
+    private static bool TryConvert(UdfOptionModel property, Option option, List<string> problems, ref bool drift, out object? value)
     {
         value = null;
         if (property.IsFlag)
@@ -107,12 +110,13 @@ internal static class OptionBinder
             return true;
         }
 
-        var arguments = new object?[property.Slots.Length];
-        var bad = new bool[property.Slots.Length];
-        var reasons = new string?[property.Slots.Length];
+        var kinds = property.Kinds;
+        var arguments = new object?[kinds.Length];
+        var bad = new bool[kinds.Length];
+        var reasons = new string?[kinds.Length];
         for (var i = 0; i < arguments.Length; i++)
         {
-            reasons[i] = Convert(option.Values[i], property.Slots[i], out arguments[i], ref drift);
+            reasons[i] = Convert(option.Values[i], kinds[i], out arguments[i], ref drift);
             bad[i] = reasons[i] is not null;
         }
 
@@ -126,27 +130,25 @@ internal static class OptionBinder
 
             ok = false;
             var where = arguments.Length == 1 ? OptionText.Call(option) : $"{OptionText.Call(option)}: argument {i + 1}";
+            var mustBe = OptionText.MustBe(UdfOptionModel.WireType(kinds[i]));
             problems.Add(reasons[i] switch
             {
-                NoValue => $"{where} got a \"double-quoted\" field reference, a lambda or a regex, which reaches a UDF as a BOOL with no value: it {OptionText.MustBe(OptionSchema.WireType(property.Slots[i]))}: write {OptionText.FixedCall(property, option, bad)}",
-                WrongType => $"{where} {OptionText.MustBe(OptionSchema.WireType(property.Slots[i]))}: write {OptionText.FixedCall(property, option, bad)}",
+                NoValue => $"{where} got a \"double-quoted\" field reference, a lambda or a regex, which reaches a UDF as a BOOL with no value: it {mustBe}: write {OptionText.FixedCall(property, option, bad)}",
+                WrongType => $"{where} {mustBe}: write {OptionText.FixedCall(property, option, bad)}",
                 var other => $"{where} {other}",
             });
         }
 
         if (ok)
         {
-            value = property.Constructor is null ? arguments[0] : property.Constructor.Invoke(arguments);
+            value = property.Construct is null ? arguments[0] : property.Construct(arguments);
         }
 
         return ok;
     }
 
-    private const string NoValue = "no value";
-    private const string WrongType = "wrong type";
-
     // Returns null when the value converts, else a reason: NoValue, WrongType, or the words of a range problem.
-    private static string? Convert(OptionValue value, ScalarKind kind, out object? result, ref bool drift)
+    private static string? Convert(OptionValue value, UdfOptionValueKind kind, out object? result, ref bool drift)
     {
         result = null;
         var carried = OptionText.Carried(value);
@@ -155,7 +157,7 @@ internal static class OptionBinder
             return NoValue;
         }
 
-        if (carried != OptionSchema.WireType(kind))
+        if (carried != UdfOptionModel.WireType(kind))
         {
             drift = true;
             return WrongType;
@@ -163,13 +165,13 @@ internal static class OptionBinder
 
         switch (kind)
         {
-            case ScalarKind.String:
+            case UdfOptionValueKind.String:
                 result = value.StringValue;
                 return null;
-            case ScalarKind.Int64:
+            case UdfOptionValueKind.Int64:
                 result = value.IntValue;
                 return null;
-            case ScalarKind.Int32:
+            case UdfOptionValueKind.Int32:
                 if (value.IntValue is < int.MinValue or > int.MaxValue)
                 {
                     return $"is out of range: it must be between {int.MinValue.ToString(CultureInfo.InvariantCulture)} and {int.MaxValue.ToString(CultureInfo.InvariantCulture)}";
@@ -177,10 +179,10 @@ internal static class OptionBinder
 
                 result = (int)value.IntValue;
                 return null;
-            case ScalarKind.Double:
+            case UdfOptionValueKind.Double:
                 result = value.DoubleValue;
                 return null;
-            case ScalarKind.Bool:
+            case UdfOptionValueKind.Bool:
                 result = value.BoolValue;
                 return null;
             default:
@@ -196,48 +198,22 @@ internal static class OptionBinder
         }
     }
 
-    private static object MakeList(OptionProperty property, List<object?> items)
+    private static void Validate<TOptions>(TOptions instance, UdfOptionModel<TOptions> property, Option? given, int calls, List<string> problems)
+        where TOptions : class
     {
-        if (property.Property.PropertyType.IsArray)
-        {
-            var array = Array.CreateInstance(property.ElementType, items.Count);
-            for (var i = 0; i < items.Count; i++)
-            {
-                array.SetValue(items[i], i);
-            }
-
-            return array;
-        }
-
-        var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(property.ElementType), items.Count)!;
-        foreach (var item in items)
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
-
-    private static void Validate(object instance, OptionProperty property, Option? given, int calls, List<string> problems)
-    {
-        var validators = property.Validators;
-        if (validators.Length == 0)
+        if (property.Rules.Length == 0)
         {
             return;
         }
 
-        var value = property.Property.GetValue(instance);
-        var context = new ValidationContext(instance) { MemberName = property.Property.Name, DisplayName = "." + property.Name };
-        foreach (var validator in validators)
+        var value = property.Get(instance);
+        foreach (var rule in property.Rules)
         {
-            var result = validator.GetValidationResult(value, context);
-            if (result is null)
+            if (rule.Check(value, "." + property.Name) is not { } reason)
             {
                 continue;
             }
 
-            // A built-in rule reads "it must ..."; a message of the author's own (or another rule's) is quoted as is.
-            var reason = Rule(validator, value) is { } rule ? "it " + rule : result.ErrorMessage ?? "it is invalid";
             problems.Add(
                 property.IsList && calls > 0 ? $".{property.Name} (given {calls} {(calls == 1 ? "time" : "times")}) is invalid: {reason}"
                 : given is not null ? $"{OptionText.Call(given)} is invalid: {reason}"
@@ -245,73 +221,23 @@ internal static class OptionBinder
         }
     }
 
-    // The common DataAnnotations rules in TICKscript terms; null for any other rule, or one with its own ErrorMessage.
-    private static string? Rule(ValidationAttribute validator, object? value)
+    private static string Unknown(UdfOptionsModel model, Option option)
     {
-        if (validator.ErrorMessage is not null || validator.ErrorMessageResourceType is not null)
-        {
-            return null;
-        }
-
-        var isText = value is string;
-        return validator switch
-        {
-            RangeAttribute range => RangeReason(range),
-            MinLengthAttribute min when isText => min.Length <= 1 ? "must not be empty" : $"must be at least {min.Length} characters long",
-            MinLengthAttribute min => $"must be given at least {min.Length} {(min.Length == 1 ? "time" : "times")}",
-            MaxLengthAttribute max when isText => $"must be at most {max.Length} characters long",
-            MaxLengthAttribute max => $"may be given at most {max.Length} {(max.Length == 1 ? "time" : "times")}",
-            StringLengthAttribute length when length.MinimumLength > 0 => $"must be {length.MinimumLength} to {length.MaximumLength} characters long",
-            StringLengthAttribute length => $"must be at most {length.MaximumLength} characters long",
-            RegularExpressionAttribute regex => $"must match the regular expression {regex.Pattern}",
-            RequiredAttribute => "must not be empty",
-            AllowedValuesAttribute allowed => $"must be one of {string.Join(", ", allowed.Values.Select(OptionText.Literal))}",
-            DeniedValuesAttribute denied => $"must not be any of {string.Join(", ", denied.Values.Select(OptionText.Literal))}",
-            _ => null,
-        };
-    }
-
-    private static string RangeReason(RangeAttribute range)
-    {
-        var minimum = Bound(range.Minimum);
-        var maximum = Bound(range.Maximum);
-        var low = minimum is null ? null : (range.MinimumIsExclusive ? "greater than " : "at least ") + minimum;
-        var high = maximum is null ? null : (range.MaximumIsExclusive ? "less than " : "at most ") + maximum;
-        return (low, high) switch
-        {
-            (null, null) => "must be a number",
-            (_, null) => "must be " + low,
-            (null, _) => "must be " + high,
-            _ when !range.MinimumIsExclusive && !range.MaximumIsExclusive => $"must be between {minimum} and {maximum}",
-            _ => $"must be {low} and {high}",
-        };
-    }
-
-    // An open end ([Range(1, int.MaxValue)], [Range(1.0, double.PositiveInfinity)]) is not worth mentioning.
-    private static string? Bound(object bound) => bound switch
-    {
-        int i when i is int.MaxValue or int.MinValue => null,
-        double d when double.IsInfinity(d) || d is double.MaxValue or double.MinValue => null,
-        _ => OptionText.Literal(bound is string s && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : bound),
-    };
-
-    private static string Unknown(OptionSchema schema, Option option)
-    {
-        var known = schema.Properties.Length == 0
+        var known = model.Options.Length == 0
             ? "this UDF takes no options"
-            : "this UDF's options are " + string.Join(", ", schema.Properties.Select(p => "." + p.Name).Order(StringComparer.Ordinal));
+            : "this UDF's options are " + string.Join(", ", model.Options.Select(p => "." + p.Name).Order(StringComparer.Ordinal));
         return $"unknown option {OptionText.Call(option)}: {known}";
     }
 
-    private static string WrongCount(OptionProperty property, Option option)
+    private static string WrongCount(UdfOptionModel property, Option option)
     {
         if (property.IsFlag)
         {
             return $"{OptionText.Call(option)} takes no arguments: write .{property.Name}()";
         }
 
-        var types = string.Join(", ", property.Slots.Select(s => Hosting.UdfDescription.TypeName(OptionSchema.WireType(s))));
-        var noun = property.Slots.Length == 1 ? "argument" : "arguments";
-        return $"{OptionText.Call(option)} takes {property.Slots.Length} {noun} ({types}), not {option.Values.Count}: write e.g. {OptionText.ExampleCall(property)}";
+        var types = string.Join(", ", property.Kinds.Select(k => Hosting.UdfDescription.TypeName(UdfOptionModel.WireType(k))));
+        var noun = property.Kinds.Length == 1 ? "argument" : "arguments";
+        return $"{OptionText.Call(option)} takes {property.Kinds.Length} {noun} ({types}), not {option.Values.Count}: write e.g. {OptionText.ExampleCall(property)}";
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Kapacitor.Udf.Generated;
 using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
 
@@ -58,12 +59,12 @@ internal static class OptionText
     }
 
     /// <summary>An example call of the declared types: <c>.range(1.5, 1.5)</c>.</summary>
-    public static string ExampleCall(OptionProperty property)
+    public static string ExampleCall(UdfOptionModel property)
     {
         var builder = new StringBuilder().Append('.').Append(property.Name).Append('(');
-        for (var i = 0; i < property.Slots.Length; i++)
+        for (var i = 0; i < property.Kinds.Length; i++)
         {
-            builder.Append(i == 0 ? "" : ", ").Append(UdfDescription.ExampleLiteral(OptionSchema.WireType(property.Slots[i])));
+            builder.Append(i == 0 ? "" : ", ").Append(UdfDescription.ExampleLiteral(UdfOptionModel.WireType(property.Kinds[i])));
         }
 
         return builder.Append(')').ToString();
@@ -71,12 +72,12 @@ internal static class OptionText
 
     /// <summary>The call corrected: arguments that bound are kept, the others replaced by a value of the right type
     /// (the same number when only the spelling is wrong: <c>10.0</c> for an INT becomes <c>10</c>).</summary>
-    public static string FixedCall(OptionProperty property, Option option, bool[] bad)
+    public static string FixedCall(UdfOptionModel property, Option option, bool[] bad)
     {
         var builder = new StringBuilder().Append('.').Append(property.Name).Append('(');
-        for (var i = 0; i < property.Slots.Length; i++)
+        for (var i = 0; i < property.Kinds.Length; i++)
         {
-            var expected = OptionSchema.WireType(property.Slots[i]);
+            var expected = UdfOptionModel.WireType(property.Kinds[i]);
             builder.Append(i == 0 ? "" : ", ").Append(bad[i] ? Suggest(option.Values[i], expected) : Literal(option.Values[i]));
         }
 

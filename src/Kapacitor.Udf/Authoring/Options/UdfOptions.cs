@@ -1,3 +1,4 @@
+using Kapacitor.Udf.Generated;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
@@ -13,33 +14,36 @@ namespace Kapacitor.Udf;
 /// (INT), <see cref="double"/> (DOUBLE), <see cref="bool"/> (BOOL), <see cref="TimeSpan"/> (DURATION), any of them
 /// nullable; a <see cref="bool"/> with <see cref="UdfFlagAttribute"/> (no arguments: <c>.verbose()</c>); a value tuple or
 /// record of those (several arguments: <c>.range(1.0, 5.0)</c>, counted exactly since Kapacitor has no variadic options);
-/// and a list or array of any of those, which collects every call in order (<c>.tag('a').tag('b')</c>). Any other
-/// property type is a programming error, reported at the first Info.</para>
+/// and a list or array of any of those, which collects every call in order (<c>.tag('a').tag('b')</c>).</para>
+/// <para><b>Generated, not reflected.</b> The Kapacitor.Udf source generator reads the class at compile time and
+/// emits its option table, binder and checks (so it works in a native AOT executable). Any other property type, or an
+/// attribute it does not support, is a compile-time error (KUDF001-KUDF008, see docs/writing-a-udf.md). It finds the
+/// class by its use as <c>TOptions</c> of this library's generic API in the project that declares it, or by
+/// <see cref="UdfOptionsClassAttribute"/>.</para>
 /// <para><b>Binding.</b> Kapacitor sends only the options the TICKscript calls, so an absent option keeps the
 /// property's initial value (its default). A scalar called twice keeps the last call. A property declared with the C#
-/// <c>required</c> modifier must be called. DataAnnotations attributes (<c>[Range]</c>, <c>[MinLength]</c>, ...) are
-/// checked on the bound value, and <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/> is called
+/// <c>required</c> modifier must be called. The validation attributes <c>[Required]</c>, <c>[Range]</c>,
+/// <c>[MinLength]</c>, <c>[MaxLength]</c>, <c>[StringLength]</c>, <c>[RegularExpression]</c>, <c>[AllowedValues]</c> and
+/// <c>[DeniedValues]</c> are checked on the bound value, and <see cref="IValidatableUdfOptions.Validate"/> is called
 /// last when everything else is fine. Every problem is reported together.</para>
 /// <para><b>Durations.</b> DURATION arrives as int64 nanoseconds. A <see cref="TimeSpan"/> holds 100 ns ticks, so a
 /// value that is not a multiple of 100 ns is an error rather than silently rounded (TICKscript's smallest unit, 1u,
 /// always fits).</para>
-/// <para><b>Cost.</b> Reflection runs once per options type for the option table (kept cheap: the Info probe runs at
-/// every kapacitord start) and once per Init for binding; never per point.</para>
 /// </remarks>
 public static class UdfOptions
 {
     /// <summary>The option table of <typeparamref name="TOptions"/>, for <see cref="InfoResponse.Options"/>.</summary>
     /// <typeparam name="TOptions">The options class.</typeparam>
     /// <returns>A new dictionary (name → value types) the caller may change: <c>info.Options.Add(UdfOptions.Describe&lt;T&gt;())</c>.</returns>
-    /// <exception cref="InvalidOperationException"><typeparamref name="TOptions"/> cannot be an options class; the message names the property.</exception>
-    public static IDictionary<string, OptionInfo> Describe<TOptions>()
+    /// <exception cref="InvalidOperationException">No generated code for <typeparamref name="TOptions"/>; the message names the fix.</exception>
+    public static IDictionary<string, OptionInfo> Describe<[UdfOptionsClass] TOptions>()
         where TOptions : class
     {
-        var schema = OptionSchema.For(typeof(TOptions));
-        var table = new Dictionary<string, OptionInfo>(schema.Properties.Length, StringComparer.Ordinal);
-        foreach (var property in schema.Properties)
+        var model = UdfOptionsRegistry.For<TOptions>();
+        var table = new Dictionary<string, OptionInfo>(model.Options.Length, StringComparer.Ordinal);
+        foreach (var option in model.Options)
         {
-            table.Add(property.Name, property.ToOptionInfo());
+            table.Add(option.Name, option.ToOptionInfo());
         }
 
         return table;
@@ -51,14 +55,14 @@ public static class UdfOptions
     /// <returns>The bound options.</returns>
     /// <exception cref="UdfOptionsException">Something is wrong; <see cref="UdfOptionsException.Problems"/> lists every
     /// problem, each naming the TICKscript fix.</exception>
-    /// <exception cref="InvalidOperationException"><typeparamref name="TOptions"/> cannot be an options class.</exception>
-    public static TOptions Bind<TOptions>(IEnumerable<Option> options)
+    /// <exception cref="InvalidOperationException">No generated code for <typeparamref name="TOptions"/>.</exception>
+    public static TOptions Bind<[UdfOptionsClass] TOptions>(IEnumerable<Option> options)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
-        var bound = OptionBinder.Bind(OptionSchema.For(typeof(TOptions)), options, problems);
-        return problems.Count == 0 ? (TOptions)bound : throw new UdfOptionsException(problems);
+        var bound = OptionBinder.Bind(UdfOptionsRegistry.For<TOptions>(), options, problems);
+        return problems.Count == 0 ? bound : throw new UdfOptionsException(problems);
     }
 
     /// <summary>
@@ -70,15 +74,15 @@ public static class UdfOptions
     /// <returns>The options, in declaration order.</returns>
     /// <exception cref="InvalidOperationException">A value cannot be written as an option: a multi-argument type
     /// whose constructor parameters have no matching properties, or a <see cref="TimeSpan"/> beyond int64 nanoseconds.</exception>
-    public static IReadOnlyList<Option> ToOptions<TOptions>(TOptions options)
+    public static IReadOnlyList<Option> ToOptions<[UdfOptionsClass] TOptions>(TOptions options)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(options);
-        var schema = OptionSchema.For(options.GetType());
+        var model = UdfOptionsRegistry.For(options.GetType());
         var result = new List<Option>();
-        foreach (var property in schema.Properties)
+        foreach (var property in model.Options)
         {
-            var value = property.Property.GetValue(options);
+            var value = property.GetValue(options);
             if (property.IsFlag)
             {
                 if (value is true)
@@ -94,50 +98,45 @@ public static class UdfOptions
             {
                 foreach (var item in (System.Collections.IEnumerable)value)
                 {
-                    result.Add(Write(property, item));
+                    result.Add(Write(model, property, item));
                 }
             }
             else
             {
-                result.Add(Write(property, value));
+                result.Add(Write(model, property, value));
             }
         }
 
         return result;
     }
 
-    private static Option Write(OptionProperty property, object? value)
+    private static Option Write(UdfOptionsModel model, UdfOptionModel property, object? value)
     {
         var option = new Option { Name = property.Name };
-        if (property.Constructor is null)
+        if (property.Construct is null)
         {
-            option.Values.Add(WriteScalar(property.Slots[0], value));
+            option.Values.Add(WriteScalar(property.Kinds[0], value));
             return option;
         }
 
-        var components = property.Components
-            ?? throw new InvalidOperationException($"cannot write .{property.Name}: {property.ElementType.Name}'s constructor parameters have no matching public properties to read back");
+        var deconstruct = property.Deconstruct
+            ?? throw new InvalidOperationException($"cannot write .{property.Name} of {model.Type.Name}: its type's constructor parameters have no matching public properties to read back");
+        var components = deconstruct(value!);
         for (var i = 0; i < components.Length; i++)
         {
-            var component = components[i] switch
-            {
-                System.Reflection.PropertyInfo p => p.GetValue(value),
-                System.Reflection.FieldInfo f => f.GetValue(value),
-                _ => null,
-            };
-            option.Values.Add(WriteScalar(property.Slots[i], component));
+            option.Values.Add(WriteScalar(property.Kinds[i], components[i]));
         }
 
         return option;
     }
 
-    private static OptionValue WriteScalar(ScalarKind kind, object? value) => kind switch
+    private static OptionValue WriteScalar(UdfOptionValueKind kind, object? value) => kind switch
     {
-        ScalarKind.String => new OptionValue { Type = Protocol.ValueType.String, StringValue = (string?)value ?? "" },
-        ScalarKind.Int64 => new OptionValue { Type = Protocol.ValueType.Int, IntValue = (long)value! },
-        ScalarKind.Int32 => new OptionValue { Type = Protocol.ValueType.Int, IntValue = (int)value! },
-        ScalarKind.Double => new OptionValue { Type = Protocol.ValueType.Double, DoubleValue = (double)value! },
-        ScalarKind.Bool => new OptionValue { Type = Protocol.ValueType.Bool, BoolValue = (bool)value! },
+        UdfOptionValueKind.String => new OptionValue { Type = Protocol.ValueType.String, StringValue = (string?)value ?? "" },
+        UdfOptionValueKind.Int64 => new OptionValue { Type = Protocol.ValueType.Int, IntValue = (long)value! },
+        UdfOptionValueKind.Int32 => new OptionValue { Type = Protocol.ValueType.Int, IntValue = (int)value! },
+        UdfOptionValueKind.Double => new OptionValue { Type = Protocol.ValueType.Double, DoubleValue = (double)value! },
+        UdfOptionValueKind.Bool => new OptionValue { Type = Protocol.ValueType.Bool, BoolValue = (bool)value! },
         _ => new OptionValue { Type = Protocol.ValueType.Duration, DurationValue = DurationNanoseconds((TimeSpan)value!) },
     };
 

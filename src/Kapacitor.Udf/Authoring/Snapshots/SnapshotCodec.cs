@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections;
+using System.Text.Json.Serialization.Metadata;
 using Google.Protobuf;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
@@ -28,26 +29,34 @@ public sealed class SnapshotCodec<TState>
     private const int HeaderLength = 9;
     private const byte Layout = 1;
     private static readonly byte[] Magic = [0xC4, (byte)'U', (byte)'D', (byte)'F'];
-    private ISnapshotSerializer<TState>? _serializer;
 
     /// <summary>Creates a codec.</summary>
     /// <param name="version">The format version of <typeparamref name="TState"/> as this build writes it. Change it
     /// whenever the serialized shape changes in a way the serializer cannot read across (with JSON: a renamed or
     /// retyped property; added and removed properties are fine), and add a <see cref="Migrate"/> step if the old
     /// state is worth keeping.</param>
-    /// <param name="serializer">The payload format; JSON (<see cref="JsonSnapshotSerializer{TState}"/>) when <see langword="null"/>.</param>
-    public SnapshotCodec(int version, ISnapshotSerializer<TState>? serializer = null)
+    /// <param name="serializer">The payload format: <see cref="JsonSnapshotSerializer{TState}"/> or your own.</param>
+    public SnapshotCodec(int version, ISnapshotSerializer<TState> serializer)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(version);
         Version = version;
-        _serializer = serializer;
+        Serializer = serializer ?? throw new ArgumentNullException(nameof(serializer));
+    }
+
+    /// <summary>Creates a codec whose payload is JSON with source-generated metadata
+    /// (<see cref="JsonSnapshotSerializer{TState}"/>).</summary>
+    /// <param name="version">The format version (see <see cref="SnapshotCodec{TState}(int, ISnapshotSerializer{TState})"/>).</param>
+    /// <param name="json">The state's metadata from your <c>JsonSerializerContext</c>, e.g. <c>MyJson.Default.MyState</c>.</param>
+    public SnapshotCodec(int version, JsonTypeInfo<TState> json)
+        : this(version, new JsonSnapshotSerializer<TState>(json))
+    {
     }
 
     /// <summary>The format version written, and the only one read without <see cref="Migrate"/>.</summary>
     public int Version { get; }
 
-    /// <summary>The payload format (created on first use, so a UDF's Info probe never loads a serializer).</summary>
-    public ISnapshotSerializer<TState> Serializer => _serializer ??= new JsonSnapshotSerializer<TState>();
+    /// <summary>The payload format.</summary>
+    public ISnapshotSerializer<TState> Serializer { get; }
 
     /// <summary>What to do with a snapshot that cannot be read (default <see cref="SnapshotRestorePolicy.StartFresh"/>).</summary>
     public SnapshotRestorePolicy Policy { get; init; } = SnapshotRestorePolicy.StartFresh;

@@ -12,7 +12,7 @@ namespace MyUdf;
 public sealed class MyUdfOptions
 {
     /// <summary>The float field to read (a missing field reads as 0).</summary>
-    [MinLength(1)]
+    [Required]
     public required string Field { get; init; }
 
     /// <summary>The factor to multiply it by (a DOUBLE: <c>.factor(2.0)</c>, not <c>.factor(2)</c>).</summary>
@@ -20,7 +20,7 @@ public sealed class MyUdfOptions
 
     /// <summary>The output field (<c>as</c> is a C# keyword, hence the attribute).</summary>
     [UdfOption("as")]
-    [MinLength(1)]
+    [Required]
     public string As { get; init; } = "scaled";
 }
 #else
@@ -32,12 +32,12 @@ public sealed class MyUdfOptions
 public sealed class MyUdfOptions
 {
     /// <summary>The float field to read (a missing field reads as 0).</summary>
-    [MinLength(1)]
+    [Required]
     public required string Field { get; init; }
 
     /// <summary>The output field (<c>as</c> is a C# keyword, hence the attribute).</summary>
     [UdfOption("as")]
-    [MinLength(1)]
+    [Required]
     public string As { get; init; } = "deviation";
 }
 #endif
