@@ -1,3 +1,4 @@
+using Kapacitor.Udf.Tests.Support;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.Tests.Authoring;
@@ -69,7 +70,7 @@ public class GroupStateTests
     {
         var groups = new GroupState<List<double>>(_ => []);
         groups.For("host=a").Add(1.5);
-        var codec = new SnapshotCodec<IReadOnlyDictionary<string, List<double>>>(1);
+        var codec = new SnapshotCodec<IReadOnlyDictionary<string, List<double>>>(1, TestJson.Default.IReadOnlyDictionaryStringListDouble);
 
         var restored = new GroupState<List<double>>(_ => []);
         restored.Load(codec.Decode(codec.Encode(groups)).State!);

@@ -70,7 +70,7 @@ public class UdfFunctionTests
             var counter = ctx.Store.GetOrAdd(p.Group, static _ => new Tally());
             counter.Count++;
             return p.SetField("count", counter.Count);
-        });
+        }, storeTypes: TestJson.Default);
 
         Google.Protobuf.ByteString snapshot;
         await using (var first = UdfTestHarness.Start(Counting()))

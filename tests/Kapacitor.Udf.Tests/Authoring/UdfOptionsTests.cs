@@ -34,29 +34,6 @@ public class UdfOptionsTests
     [Fact]
     public void Describe_NoOptions_IsEmpty() => UdfOptions.Describe<NoOptions>().Should().BeEmpty();
 
-    [Theory]
-    [InlineData("Field", "field")]
-    [InlineData("WindowSize", "windowSize")]
-    [InlineData("ID", "id")]
-    [InlineData("URLPath", "urlPath")]
-    [InlineData("already", "already")]
-    public void CamelCase_PropertyNames_FollowSystemTextJsonsRule(string property, string option) =>
-        OptionSchema.CamelCase(property).Should().Be(option);
-
-    [Theory]
-    [InlineData(typeof(UnsupportedType), "UnsupportedType.Ratio cannot be a UDF option: type Single is not supported")]
-    [InlineData(typeof(DuplicateNames), "DuplicateNames cannot be a UDF options class: more than one property binds to the option 'size' (Size, Other)")]
-    [InlineData(typeof(BadName), "BadName.Value cannot be a UDF option: 'my-value' is not a TICKscript option name")]
-    [InlineData(typeof(FlagOnString), "FlagOnString.Name cannot be a UDF option: [UdfFlag] needs a bool property")]
-    [InlineData(typeof(NoDefaultConstructor), "NoDefaultConstructor cannot be a UDF options class: an options class needs a public parameterless constructor")]
-    public void Describe_InvalidOptionsClass_NamesThePropertyAndTheFix(Type type, string message)
-    {
-        var describe = () => typeof(UdfOptions).GetMethod(nameof(UdfOptions.Describe))!.MakeGenericMethod(type).Invoke(null, null);
-
-        describe.Should().Throw<System.Reflection.TargetInvocationException>()
-            .WithInnerException<InvalidOperationException>().WithMessage(message + "*");
-    }
-
     [Fact]
     public void Bind_EveryKind_SetsTheValues()
     {
@@ -406,48 +383,18 @@ public class UdfOptionsTests
         public double Exclusive { get; set; } = 0.5;
     }
 
-    public sealed class CrossChecked : IValidatableObject
+    public sealed class CrossChecked : IValidatableUdfOptions
     {
         public long Min { get; set; }
 
         public long Max { get; set; }
 
-        public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+        public IEnumerable<string> Validate()
         {
             if (Min > Max)
             {
-                yield return new ValidationResult($".min({Min}) must not exceed .max({Max})");
+                yield return $".min({Min}) must not exceed .max({Max})";
             }
         }
-    }
-
-    public sealed class UnsupportedType
-    {
-        public float Ratio { get; set; }
-    }
-
-    public sealed class DuplicateNames
-    {
-        public int Size { get; set; }
-
-        [UdfOption("size")]
-        public int Other { get; set; }
-    }
-
-    public sealed class BadName
-    {
-        [UdfOption("my-value")]
-        public string Value { get; set; } = "";
-    }
-
-    public sealed class FlagOnString
-    {
-        [UdfFlag]
-        public string Name { get; set; } = "";
-    }
-
-    public sealed class NoDefaultConstructor(int size)
-    {
-        public int Size { get; set; } = size;
     }
 }

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
@@ -48,7 +50,7 @@ public sealed class CountAbove : StreamUdf<ThresholdOptions>
 
     public CountAbove(UdfContext context)
         : base(context) =>
-        UseSnapshots<IReadOnlyDictionary<string, Counter>>(version: 1, save: () => _counts, restore: _counts.Load);
+        UseSnapshots(version: 1, CountAboveJson.Default.IReadOnlyDictionaryStringCounter, save: () => _counts, restore: _counts.Load);
 
     protected override ValueTask OnPointAsync(Point point)
     {
@@ -66,6 +68,12 @@ public sealed class CountAbove : StreamUdf<ThresholdOptions>
         public long Count { get; set; }
     }
 }
+
+// The snapshot's JSON metadata, generated at compile time (a native executable cannot reflect).
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, CountAbove.Counter>))]
+[JsonSerializable(typeof(CountAbove.Counter))]
+internal sealed partial class CountAboveJson : JsonSerializerContext;
 
 public class CountAboveTests
 {
@@ -139,7 +147,8 @@ public class OneFileSampleTests
             var counter = ctx.Store.GetOrAdd(p.Group, static _ => new CountAbove.Counter());
             counter.Count += p.GetDouble(ctx.Options.Field) > ctx.Options.Above ? 1 : 0;
             return p.CreateOutput().SetField("above", counter.Count);
-        });
+        },
+        storeTypes: CountAboveJson.Default);
 
     [Fact]
     public async Task Points_AreCountedPerGroup()
