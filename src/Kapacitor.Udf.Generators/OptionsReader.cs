@@ -132,7 +132,7 @@ internal sealed class OptionsReader
             }
         }
 
-        if (!_type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Microsoft.CodeAnalysis.Accessibility.Public))
+        if (!_type.IsAbstract && !_type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Microsoft.CodeAnalysis.Accessibility.Public))
         {
             Report(Diagnostics.InvalidClass, location, _className, "an options class needs a public parameterless constructor");
         }
