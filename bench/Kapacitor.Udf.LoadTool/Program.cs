@@ -113,6 +113,12 @@ internal static class Program
         Recursive = true,
     };
 
+    private static readonly Option<bool> TwoWrites = new("--two-writes")
+    {
+        Description = "Write every message as the length prefix and then the body, two unbuffered writes, as Kapacitor does.",
+        Recursive = true,
+    };
+
     private static readonly Option<int> KeepaliveMs = new("--keepalive-interval")
     {
         Description = "Milliseconds between KeepaliveRequests while streaming; 0 sends none.",
@@ -150,7 +156,7 @@ internal static class Program
         var root = new RootCommand("Drives a Kapacitor process UDF as Kapacitor does (Init, data, keepalives, EOF), verifies every "
             + "response byte for byte, and measures agent CPU per point, throughput, peak RSS, Info-probe latency, EOF→exit "
             + "and keepalive round trips. See BENCHMARKS.md.");
-        foreach (var option in new Option[] { Repeat, Smoke, JsonFile, WriteSize, KeepaliveMs, StallSeconds, Environment, CheckTargets })
+        foreach (var option in new Option[] { Repeat, Smoke, JsonFile, WriteSize, TwoWrites, KeepaliveMs, StallSeconds, Environment, CheckTargets })
         {
             root.Options.Add(option);
         }
@@ -216,6 +222,7 @@ internal static class Program
         {
             KeepaliveInterval = TimeSpan.FromMilliseconds(args.GetValue(KeepaliveMs)),
             StallTimeout = TimeSpan.FromSeconds(args.GetValue(StallSeconds)),
+            TwoWrites = args.GetValue(TwoWrites),
         };
         var writeSize = args.GetValue(WriteSize);
         var repeat = Math.Max(1, args.GetValue(Repeat));

@@ -16,7 +16,7 @@ internal sealed class MovingAverageUdf : StreamUdf<MovingAverageOptions>
     {
         _windows = new(_ => new MovingAverageWindow(Options.Size));
         UseSnapshots(
-            new SnapshotCodec<IReadOnlyDictionary<string, MovingAverageWindow>>(version: 1, MovingAverageJson.Default.IReadOnlyDictionaryStringMovingAverageWindow) { Migrate = FromUnversioned },
+            new SnapshotCodec<IReadOnlyDictionary<string, MovingAverageWindow>>(version: 1, MovingAverageJson.Default) { Migrate = FromUnversioned },
             () => _windows,
             _windows.Load);
     }

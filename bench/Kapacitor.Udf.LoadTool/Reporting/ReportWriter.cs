@@ -50,7 +50,7 @@ internal static class ReportWriter
         }
 
         var runs = new Table().Title("Runs").Border(TableBorder.Rounded);
-        foreach (var column in new[] { "workload", "points", "ok", "points/s", "agent CPU µs/pt", "driver CPU µs/pt", "spawn→Init ms", "peak RSS MB", "EOF→exit ms", "keepalive RTT ms p50/p99/max (answered/sent)" })
+        foreach (var column in new[] { "workload", "points", "ok", "points/s", "agent CPU µs/pt", "driver CPU µs/pt", "spawn→Init ms", "Init / Restore RTT ms", "peak RSS MB", "EOF→exit ms", "keepalive RTT ms p50/p99/max (answered/sent)" })
         {
             runs.AddColumn(new TableColumn(column).RightAligned());
         }
@@ -65,6 +65,7 @@ internal static class ReportWriter
                 Format(run.AgentCpuMicrosPerPoint, "0.###"),
                 Format(run.DriverCpuMicrosPerPoint, "0.###"),
                 Format(run.SpawnToInitMs, "0.#"),
+                $"{Format(run.InitRoundTripMs, "0.##")} / {Format(run.RestoreRoundTripMs, "0.##")}",
                 Format(run.PeakRssBytes / 1048576.0, "0.#"),
                 Format(run.EofToExitMs, "0.#"),
                 $"{Format(run.Keepalive.P50Ms, "0.##")}/{Format(run.Keepalive.P99Ms, "0.##")}/{Format(run.Keepalive.MaxMs, "0.##")} ({run.Keepalive.Answered}/{run.Keepalive.Sent})");

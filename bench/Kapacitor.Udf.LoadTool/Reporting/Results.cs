@@ -34,6 +34,12 @@ internal sealed record RunResult
     /// <summary>Spawn to InitResponse (includes runtime start-up and Init).</summary>
     public double? SpawnToInitMs { get; init; }
 
+    /// <summary>InitRequest written to InitResponse read (the process already started when it was written).</summary>
+    public double? InitRoundTripMs { get; init; }
+
+    /// <summary>RestoreRequest written (right after the Init answer) to RestoreResponse read.</summary>
+    public double? RestoreRoundTripMs { get; init; }
+
     /// <summary>First data byte written to the last expected output verified.</summary>
     public double? StreamSeconds { get; init; }
 

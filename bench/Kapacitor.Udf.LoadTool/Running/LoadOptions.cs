@@ -15,6 +15,10 @@ internal sealed record LoadOptions
     /// <summary>A run with no progress (bytes accepted or outputs verified) for this long fails.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Every message as two unbuffered writes, the length prefix then the body, as Kapacitor's Go writer
+    /// sends them (so the UDF reads them in small pieces); otherwise whole-frame chunks of the write size.</summary>
+    public bool TwoWrites { get; init; }
+
     /// <summary>How long the UDF may take to end its output and exit after its input closes, before it is killed.</summary>
     public TimeSpan ExitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

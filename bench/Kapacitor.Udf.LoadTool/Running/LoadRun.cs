@@ -31,6 +31,7 @@ internal sealed class LoadRun
     private readonly LoadOptions _options;
     private readonly IOutputVerifier _verifier;
     private readonly ManualResetEventSlim _initReceived = new();
+    private readonly ManualResetEventSlim _restoreReceived = new();
     private readonly ManualResetEventSlim _allVerified = new();
     private readonly ManualResetEventSlim _outputEnded = new();
     private readonly ManualResetEventSlim _changed = new();
@@ -42,6 +43,9 @@ internal sealed class LoadRun
     private long _bytesWritten;
     private long _framesMatched;
     private long _initAt;
+    private long _initWrittenAt;
+    private long _restoreAt;
+    private long _restoreWrittenAt;
     private long _firstDataAt;
     private long _lastOutputAt;
     private long _outputEndAt;
@@ -142,6 +146,8 @@ internal sealed class LoadRun
             OutputReads = _outputReads,
             WallSeconds = Stopwatch.GetElapsedTime(spawnAt, exitAt == 0 ? Stopwatch.GetTimestamp() : exitAt).TotalSeconds,
             SpawnToInitMs = _initAt == 0 ? null : Stopwatch.GetElapsedTime(spawnAt, _initAt).TotalMilliseconds,
+            InitRoundTripMs = _initAt == 0 ? null : Stopwatch.GetElapsedTime(_initWrittenAt, _initAt).TotalMilliseconds,
+            RestoreRoundTripMs = _restoreAt == 0 ? null : Stopwatch.GetElapsedTime(_restoreWrittenAt, _restoreAt).TotalMilliseconds,
             StreamSeconds = streamSeconds,
             PointsPerSecond = streamSeconds > 0 ? points / streamSeconds : null,
             AgentCpuSeconds = agentCpu?.TotalSeconds,
@@ -204,12 +210,21 @@ internal sealed class LoadRun
     {
         try
         {
-            input.Write(_workload.InitFrame);
+            _initWrittenAt = Stopwatch.GetTimestamp();
+            Write(input, _workload.InitFrame);
             input.Flush();
-            // Kapacitor waits for the Init answer before it feeds data (reference §2.4).
-            while (!_initReceived.Wait(TimeSpan.FromMilliseconds(100)))
+            // Kapacitor waits for the Init answer before it feeds data, and restores a snapshot first (reference §2.4).
+            if (!WaitOrFail(_initReceived))
             {
-                if (Volatile.Read(ref _failure) is not null)
+                return;
+            }
+
+            if (_workload.RestoreFrame is { } restore)
+            {
+                _restoreWrittenAt = Stopwatch.GetTimestamp();
+                Write(input, restore);
+                input.Flush();
+                if (!WaitOrFail(_restoreReceived))
                 {
                     return;
                 }
@@ -233,7 +248,7 @@ internal sealed class LoadRun
                     nextKeepalive = Stopwatch.GetTimestamp() + interval;
                 }
 
-                input.Write(chunk.Span);
+                Write(input, chunk.Span);
                 Interlocked.Add(ref _bytesWritten, chunk.Length);
             }
 
@@ -243,6 +258,37 @@ internal sealed class LoadRun
         {
             // Any exception: this is a thread of its own, and an unhandled one would kill the tool.
             Fail($"write error after {Interlocked.Read(ref _bytesWritten)} of {_workload.DataBytes} input bytes (the UDF stopped reading or exited): {ex.Message}");
+        }
+    }
+
+    private bool WaitOrFail(ManualResetEventSlim answered)
+    {
+        while (!answered.Wait(TimeSpan.FromMilliseconds(100)))
+        {
+            if (Volatile.Read(ref _failure) is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Whole frames as they are, or each frame as its prefix and then its body (two write calls, two syscalls on an
+    // unbuffered pipe, as Kapacitor's writer makes them).
+    private void Write(Stream input, ReadOnlySpan<byte> frames)
+    {
+        if (!_options.TwoWrites)
+        {
+            input.Write(frames);
+            return;
+        }
+
+        while (!frames.IsEmpty && Frames.TryReadPrefix(frames, out var prefixLength, out var payloadLength))
+        {
+            input.Write(frames[..prefixLength]);
+            input.Write(frames.Slice(prefixLength, (int)payloadLength));
+            frames = frames[(prefixLength + (int)payloadLength)..];
         }
     }
 
@@ -256,7 +302,7 @@ internal sealed class LoadRun
             _keepaliveSentAt.Add(Stopwatch.GetTimestamp());
         }
 
-        input.Write(frame);
+        Write(input, frame);
     }
 
     // ---- reader ------------------------------------------------------------------------------------------------
@@ -391,6 +437,22 @@ internal sealed class LoadRun
             else
             {
                 Fail($"expected InitResponse{{success:true}} first, received {Frames.Describe(frame)}");
+            }
+
+            return;
+        }
+
+        if (_workload.RestoreFrame is not null && !_restoreReceived.IsSet)
+        {
+            if (frame.SequenceEqual(Frames.RestoreSuccess))
+            {
+                _restoreAt = Stopwatch.GetTimestamp();
+                _restoreReceived.Set();
+                _changed.Set();
+            }
+            else
+            {
+                Fail($"expected RestoreResponse{{success:true}} after the Init answer, received {Frames.Describe(frame)}");
             }
 
             return;

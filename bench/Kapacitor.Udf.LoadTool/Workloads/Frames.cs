@@ -15,6 +15,9 @@ internal static class Frames
     public static readonly byte[] InitSuccess = [0x04, 0x12, 0x02, 0x08, 0x01];
 
     /// <summary>Encodes <paramref name="message"/> as one frame.</summary>
+    /// <summary>Response{restore{success:true}}.</summary>
+    public static readonly byte[] RestoreSuccess = Encode(new Response { Restore = new RestoreResponse { Success = true } });
+
     public static byte[] Encode(IMessage message)
     {
         var writer = new ArrayBufferWriter<byte>(message.CalculateSize() + VarintFrame.MaxPrefixLength);

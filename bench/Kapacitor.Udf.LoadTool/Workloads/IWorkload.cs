@@ -29,6 +29,10 @@ internal interface IWorkload
     /// <summary>The total size of <see cref="DataChunks"/>.</summary>
     long DataBytes { get; }
 
+    /// <summary>Request{restore} sent right after Init is answered, as Kapacitor restores a restarted task's
+    /// snapshot, or <see langword="null"/> for none. Its state must not change the data's expected outputs.</summary>
+    byte[]? RestoreFrame => null;
+
     /// <summary>A fresh checker for the data responses of one run.</summary>
     IOutputVerifier CreateVerifier();
 }

@@ -75,7 +75,23 @@ internal sealed class MovingAverageWorkload : IWorkload
 
     public long DataBytes { get; }
 
+    /// <summary>A snapshot of examples/MovingAverage (envelope, format version 1, its JSON) with full windows for 100
+    /// groups that the data never uses, so the outputs stay the expected ones.</summary>
+    public byte[]? RestoreFrame { get; } = Frames.Encode(new Request { Restore = new RestoreRequest { Snapshot = ByteString.CopyFrom(RestoredWindows(100)) } });
+
     public IOutputVerifier CreateVerifier() => new MovingAverageVerifier(_output, _values, Size);
+
+    private static byte[] RestoredWindows(int groups)
+    {
+        var json = new System.Text.StringBuilder("{");
+        for (var g = 0; g < groups; g++)
+        {
+            json.Append(g == 0 ? "" : ",").Append("\"restored=").Append(g).Append("\":{\"size\":10,\"window\":[1,2,3,4,5,6,7,8,9,10],\"avg\":5.5}");
+        }
+
+        byte[] header = [0xC4, (byte)'U', (byte)'D', (byte)'F', 1, 1, 0, 0, 0];
+        return [.. header, .. System.Text.Encoding.UTF8.GetBytes(json.Append('}').ToString())];
+    }
 
     /// <summary>A typical Telegraf cpu point: measurement, database, retention policy, group of two dimensions,
     /// their two tags, and one double field.</summary>

@@ -70,7 +70,7 @@ public class GroupStateTests
     {
         var groups = new GroupState<List<double>>(_ => []);
         groups.For("host=a").Add(1.5);
-        var codec = new SnapshotCodec<IReadOnlyDictionary<string, List<double>>>(1, TestJson.Default.IReadOnlyDictionaryStringListDouble);
+        var codec = new SnapshotCodec<IReadOnlyDictionary<string, List<double>>>(1, TestJson.Default);
 
         var restored = new GroupState<List<double>>(_ => []);
         restored.Load(codec.Decode(codec.Encode(groups)).State!);

@@ -11,16 +11,16 @@ public class SnapshotCodecTests
     [Fact]
     public void Encode_NullOrEmptyCollection_IsZeroBytesSoKapacitorStoresNothing()
     {
-        new SnapshotCodec<State>(1, TestJson.Default.State).Encode(null).IsEmpty.Should().BeTrue();
-        new SnapshotCodec<Dictionary<string, double>>(1, TestJson.Default.DictionaryStringDouble).Encode([]).IsEmpty.Should().BeTrue();
-        new SnapshotCodec<List<int>>(1, TestJson.Default.ListInt32).Encode([]).IsEmpty.Should().BeTrue();
-        new SnapshotCodec<State>(1, TestJson.Default.State) { IsEmpty = s => s.Count == 0 }.Encode(new State()).IsEmpty.Should().BeTrue();
+        new SnapshotCodec<State>(1, TestJson.Default).Encode(null).IsEmpty.Should().BeTrue();
+        new SnapshotCodec<Dictionary<string, double>>(1, TestJson.Default).Encode([]).IsEmpty.Should().BeTrue();
+        new SnapshotCodec<List<int>>(1, TestJson.Default).Encode([]).IsEmpty.Should().BeTrue();
+        new SnapshotCodec<State>(1, TestJson.Default) { IsEmpty = s => s.Count == 0 }.Encode(new State()).IsEmpty.Should().BeTrue();
     }
 
     [Fact]
     public void Encode_State_IsTheEnvelopeThenCamelCaseJson()
     {
-        var bytes = new SnapshotCodec<State>(7, TestJson.Default.State).Encode(new State { Count = 3, Values = [1.5] }).ToByteArray();
+        var bytes = new SnapshotCodec<State>(7, TestJson.Default).Encode(new State { Count = 3, Values = [1.5] }).ToByteArray();
 
         bytes[..9].Should().Equal(
             0xC4, (byte)'U', (byte)'D', (byte)'F', // magic
@@ -32,7 +32,7 @@ public class SnapshotCodecTests
     [Fact]
     public void EncodeDecode_NaNAndInfinities_RoundTrip()
     {
-        var codec = new SnapshotCodec<State>(1, TestJson.Default.State);
+        var codec = new SnapshotCodec<State>(1, TestJson.Default);
 
         var state = codec.Decode(codec.Encode(new State { Values = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0] })).State!;
 
@@ -45,12 +45,12 @@ public class SnapshotCodecTests
 
     [Fact]
     public void Decode_Empty_IsEmpty() =>
-        new SnapshotCodec<State>(1, TestJson.Default.State).Decode(ByteString.Empty).Outcome.Should().Be(SnapshotRestoreOutcome.Empty);
+        new SnapshotCodec<State>(1, TestJson.Default).Decode(ByteString.Empty).Outcome.Should().Be(SnapshotRestoreOutcome.Empty);
 
     [Fact]
     public void Decode_SameVersion_Restores()
     {
-        var codec = new SnapshotCodec<State>(2, TestJson.Default.State);
+        var codec = new SnapshotCodec<State>(2, TestJson.Default);
 
         var result = codec.Decode(codec.Encode(new State { Count = 5 }));
 
@@ -61,9 +61,9 @@ public class SnapshotCodecTests
     [Fact]
     public void Decode_OtherVersionWithoutMigration_IsDiscardedWithTheReason()
     {
-        var older = new SnapshotCodec<State>(1, TestJson.Default.State).Encode(new State { Count = 1 });
+        var older = new SnapshotCodec<State>(1, TestJson.Default).Encode(new State { Count = 1 });
 
-        var result = new SnapshotCodec<State>(2, TestJson.Default.State).Decode(older);
+        var result = new SnapshotCodec<State>(2, TestJson.Default).Decode(older);
 
         result.Outcome.Should().Be(SnapshotRestoreOutcome.Discarded);
         result.FromVersion.Should().Be(1);
@@ -74,17 +74,17 @@ public class SnapshotCodecTests
     [Fact]
     public void Decode_OtherVersionUnderPolicyFail_IsRefused()
     {
-        var older = new SnapshotCodec<State>(1, TestJson.Default.State).Encode(new State { Count = 1 });
+        var older = new SnapshotCodec<State>(1, TestJson.Default).Encode(new State { Count = 1 });
 
-        new SnapshotCodec<State>(2, TestJson.Default.State) { Policy = SnapshotRestorePolicy.Fail }.Decode(older).Outcome.Should().Be(SnapshotRestoreOutcome.Refused);
+        new SnapshotCodec<State>(2, TestJson.Default) { Policy = SnapshotRestorePolicy.Fail }.Decode(older).Outcome.Should().Be(SnapshotRestoreOutcome.Refused);
     }
 
     [Fact]
     public void Decode_OlderVersionWithMigration_GetsTheOldPayload()
     {
-        var older = new SnapshotCodec<OldState>(1, TestJson.Default.OldState).Encode(new OldState { Total = 42 });
+        var older = new SnapshotCodec<OldState>(1, TestJson.Default).Encode(new OldState { Total = 42 });
         int? seenVersion = -1;
-        var codec = new SnapshotCodec<State>(2, TestJson.Default.State)
+        var codec = new SnapshotCodec<State>(2, TestJson.Default)
         {
             Migrate = (version, payload) =>
             {
@@ -105,7 +105,7 @@ public class SnapshotCodecTests
     public void Decode_UnversionedBytes_GoToTheMigrationWhole()
     {
         byte[]? seen = null;
-        var codec = new SnapshotCodec<State>(1, TestJson.Default.State)
+        var codec = new SnapshotCodec<State>(1, TestJson.Default)
         {
             Migrate = (version, payload) =>
             {
@@ -124,9 +124,9 @@ public class SnapshotCodecTests
     [Fact]
     public void Decode_MigrationDeclinesOrThrows_FallsBackToThePolicy()
     {
-        var older = new SnapshotCodec<State>(1, TestJson.Default.State).Encode(new State());
-        var declining = new SnapshotCodec<State>(2, TestJson.Default.State) { Migrate = (_, _) => null };
-        var throwing = new SnapshotCodec<State>(2, TestJson.Default.State) { Migrate = (_, _) => throw new FormatException("bad") };
+        var older = new SnapshotCodec<State>(1, TestJson.Default).Encode(new State());
+        var declining = new SnapshotCodec<State>(2, TestJson.Default) { Migrate = (_, _) => null };
+        var throwing = new SnapshotCodec<State>(2, TestJson.Default) { Migrate = (_, _) => throw new FormatException("bad") };
 
         declining.Decode(older).Problem.Should().Be("the snapshot has format version 1 and this UDF reads version 2, and the migration declined it");
         throwing.Decode(older).Problem.Should().Be("the snapshot has format version 1 and this UDF reads version 2, and the migration failed: FormatException: bad");
@@ -136,7 +136,7 @@ public class SnapshotCodecTests
     [Fact]
     public void Decode_CurrentVersionWithGarbagePayload_IsDiscarded()
     {
-        var codec = new SnapshotCodec<State>(1, TestJson.Default.State);
+        var codec = new SnapshotCodec<State>(1, TestJson.Default);
         var garbage = codec.Encode(new State()).ToByteArray()[..9].Concat("{not json"u8.ToArray()).ToArray();
         var nullPayload = codec.Encode(new State()).ToByteArray()[..9].Concat("null"u8.ToArray()).ToArray();
 
@@ -148,7 +148,7 @@ public class SnapshotCodecTests
     public void Decode_RandomBytes_NeverThrows()
     {
         var random = new Random(679);
-        var codec = new SnapshotCodec<State>(1, TestJson.Default.State);
+        var codec = new SnapshotCodec<State>(1, TestJson.Default);
         var valid = codec.Encode(new State { Count = 1, Values = [1, 2] }).ToByteArray();
         for (var i = 0; i < 2000; i++)
         {

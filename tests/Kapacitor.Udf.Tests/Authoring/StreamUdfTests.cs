@@ -99,7 +99,7 @@ public class StreamUdfTests
     [Fact]
     public async Task Snapshot_BeforeInit_IsEmpty()
     {
-        await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(1, TestJson.Default.CountState)));
+        await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(1, TestJson.Default)));
 
         (await udf.SnapshotAsync()).IsEmpty.Should().BeTrue();
     }
@@ -108,14 +108,14 @@ public class StreamUdfTests
     public async Task Snapshot_ThenRestoreInANewConnection_BringsTheStateBack()
     {
         ByteString snapshot;
-        await using (var first = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(1, TestJson.Default.CountState))))
+        await using (var first = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(1, TestJson.Default))))
         {
             await first.InitAsync();
             await first.SendPointsAsync([new Point(), new Point()]);
             snapshot = await first.SnapshotAsync();
         }
 
-        await using var second = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(1, TestJson.Default.CountState)));
+        await using var second = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(1, TestJson.Default)));
         await second.InitAsync();
         (await second.RestoreAsync(snapshot)).Success.Should().BeTrue();
         await second.SendPointAsync(new Point());
@@ -127,8 +127,8 @@ public class StreamUdfTests
     public async Task Restore_OtherVersionUnderStartFresh_WarnsAndSucceeds()
     {
         var log = new CollectingLogger();
-        var old = new SnapshotCodec<CountState>(1, TestJson.Default.CountState).Encode(new CountState { Count = 5 });
-        await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(2, TestJson.Default.CountState)), new UdfAgentOptions { Logger = log.Logger });
+        var old = new SnapshotCodec<CountState>(1, TestJson.Default).Encode(new CountState { Count = 5 });
+        await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(2, TestJson.Default)), new UdfAgentOptions { Logger = log.Logger });
         await udf.InitAsync();
 
         (await udf.RestoreAsync(old)).Success.Should().BeTrue();
@@ -142,8 +142,8 @@ public class StreamUdfTests
     [Fact]
     public async Task Restore_OtherVersionUnderFail_AnswersSuccessFalseNamingTheWayOut()
     {
-        var old = new SnapshotCodec<CountState>(1, TestJson.Default.CountState).Encode(new CountState { Count = 5 });
-        await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(2, TestJson.Default.CountState) { Policy = SnapshotRestorePolicy.Fail }));
+        var old = new SnapshotCodec<CountState>(1, TestJson.Default).Encode(new CountState { Count = 5 });
+        await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(2, TestJson.Default) { Policy = SnapshotRestorePolicy.Fail }));
         await udf.InitAsync();
 
         var restore = await udf.RestoreAsync(old);
@@ -157,8 +157,8 @@ public class StreamUdfTests
     public async Task Restore_Migrated_LogsTheVersions()
     {
         var log = new CollectingLogger();
-        var old = new SnapshotCodec<CountState>(1, TestJson.Default.CountState).Encode(new CountState { Count = 5 });
-        var codec = new SnapshotCodec<CountState>(2, TestJson.Default.CountState) { Migrate = (v, _) => v == 1 ? new CountState { Count = 50 } : null };
+        var old = new SnapshotCodec<CountState>(1, TestJson.Default).Encode(new CountState { Count = 5 });
+        var codec = new SnapshotCodec<CountState>(2, TestJson.Default) { Migrate = (v, _) => v == 1 ? new CountState { Count = 50 } : null };
         await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, codec), new UdfAgentOptions { Logger = log.Logger });
         await udf.InitAsync();
 
@@ -172,7 +172,7 @@ public class StreamUdfTests
     [Fact]
     public async Task Restore_LoadingTheStateThrows_ThePolicyApplies()
     {
-        var codec = new SnapshotCodec<CountState>(1, TestJson.Default.CountState) { Policy = SnapshotRestorePolicy.Fail };
+        var codec = new SnapshotCodec<CountState>(1, TestJson.Default) { Policy = SnapshotRestorePolicy.Fail };
         var snapshot = codec.Encode(new CountState { Count = -1 });
         await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, codec));
         await udf.InitAsync();
@@ -190,7 +190,7 @@ public class StreamUdfTests
         var log = new CollectingLogger();
         Counter? counter = null;
         await using var grows = UdfTestHarness.Start(
-            ctx => counter = new Counter(ctx, new SnapshotCodec<CountState>(1, TestJson.Default.CountState)),
+            ctx => counter = new Counter(ctx, new SnapshotCodec<CountState>(1, TestJson.Default)),
             new UdfAgentOptions { Logger = log.Logger, MaxFrameSize = 1024 });
         await grows.InitAsync();
         await grows.SendPointAsync(new Point());
@@ -207,9 +207,20 @@ public class StreamUdfTests
     }
 
     [Fact]
+    public async Task Init_SnapshotStateWithoutJsonMetadata_FailsNamingTheAttribute()
+    {
+        await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(1, new JsonSnapshotSerializer<CountState>(NoMetadataJson.Default))));
+
+        var init = await udf.InitAsync();
+
+        init.Success.Should().BeFalse();
+        init.Error.Should().Contain("NoMetadataJson has no JSON metadata for the snapshot state CountState: add [JsonSerializable(typeof(CountState))]");
+    }
+
+    [Fact]
     public async Task UseSnapshots_CalledTwice_IsAProgrammingError()
     {
-        await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(1, TestJson.Default.CountState), twice: true));
+        await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(1, TestJson.Default), twice: true));
 
         (await udf.EndInputAsync()).Error.Should().StartWith("handler factory: InvalidOperationException: UseSnapshots was already called");
     }
@@ -297,3 +308,6 @@ public class StreamUdfTests
         }
     }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(int))]
+internal sealed partial class NoMetadataJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -50,7 +50,7 @@ public sealed class CountAbove : StreamUdf<ThresholdOptions>
 
     public CountAbove(UdfContext context)
         : base(context) =>
-        UseSnapshots(version: 1, CountAboveJson.Default.IReadOnlyDictionaryStringCounter, save: () => _counts, restore: _counts.Load);
+        UseSnapshots<IReadOnlyDictionary<string, Counter>>(version: 1, CountAboveJson.Default, save: () => _counts, restore: _counts.Load);
 
     protected override ValueTask OnPointAsync(Point point)
     {

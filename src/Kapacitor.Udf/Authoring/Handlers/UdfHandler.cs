@@ -1,4 +1,4 @@
-using System.Text.Json.Serialization.Metadata;
+using System.Text.Json.Serialization;
 using Google.Protobuf;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
@@ -55,11 +55,11 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
     /// default policy (an unreadable snapshot is discarded with a warning). Call it once, in the constructor.</summary>
     /// <typeparam name="TState">The state type.</typeparam>
     /// <param name="version">The state's format version (see <see cref="SnapshotCodec{TState}(int, ISnapshotSerializer{TState})"/>).</param>
-    /// <param name="json">The state's metadata from your <c>JsonSerializerContext</c> (<c>[JsonSerializable(typeof(MyState))]</c>),
-    /// e.g. <c>MyJson.Default.MyState</c>; see <see cref="JsonSnapshotSerializer{TState}"/>.</param>
+    /// <param name="json">Your <c>JsonSerializerContext</c> with <c>[JsonSerializable(typeof(MyState))]</c>, e.g.
+    /// <c>MyJson.Default</c>; see <see cref="JsonSnapshotSerializer{TState}"/>. Checked at Init.</param>
     /// <param name="save">Returns the state to store; <see langword="null"/> or empty stores nothing.</param>
     /// <param name="restore">Takes restored state. Load it all or nothing: if it throws, the policy applies.</param>
-    protected void UseSnapshots<TState>(int version, JsonTypeInfo<TState> json, Func<TState?> save, Action<TState> restore)
+    protected void UseSnapshots<TState>(int version, JsonSerializerContext json, Func<TState?> save, Action<TState> restore)
         where TState : class =>
         UseSnapshots(new SnapshotCodec<TState>(version, json), save, restore);
 
@@ -110,6 +110,7 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
         try
         {
             _options = UdfOptions.Bind<TOptions>(request.Options);
+            _snapshots?.Prepare();
             await OnInitAsync();
             OnInitialized();
         }
@@ -163,6 +164,10 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
     {
         ByteString Save(long maxFrameSize);
 
+        /// <summary>Fails the Init when the state cannot be serialized (JSON metadata missing), rather than every
+        /// snapshot later with only a warning.</summary>
+        void Prepare();
+
         /// <returns>The error for <c>success=false</c>, or <see langword="null"/>.</returns>
         string? Restore(ByteString snapshot, ILogger log);
     }
@@ -171,6 +176,14 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
         where TState : class
     {
         public ByteString Save(long maxFrameSize) => codec.Encode(save(), maxFrameSize);
+
+        public void Prepare()
+        {
+            if (codec.Serializer is JsonSnapshotSerializer<TState> json)
+            {
+                _ = json.TypeInfo;
+            }
+        }
 
         public string? Restore(ByteString snapshot, ILogger log)
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Kapacitor.Udf;
@@ -12,7 +13,7 @@ namespace Kapacitor.Udf;
 /// [JsonSerializable(typeof(Dictionary&lt;string, Window&gt;))]
 /// internal sealed partial class MyJson : JsonSerializerContext;
 ///
-/// new JsonSnapshotSerializer&lt;Dictionary&lt;string, Window&gt;&gt;(MyJson.Default.DictionaryStringWindow)
+/// new JsonSnapshotSerializer&lt;Dictionary&lt;string, Window&gt;&gt;(MyJson.Default)
 /// </code>
 /// </summary>
 /// <remarks>The context's options are the format: the settings above (camelCase, case-insensitive reading, unknown
@@ -21,20 +22,34 @@ namespace Kapacitor.Udf;
 /// <typeparam name="TState">The state type.</typeparam>
 public sealed class JsonSnapshotSerializer<TState> : ISnapshotSerializer<TState>
 {
-    private readonly JsonTypeInfo<TState> _typeInfo;
+    private readonly JsonSerializerContext? _context;
+    private JsonTypeInfo<TState>? _typeInfo;
 
     /// <summary>Uses source-generated metadata.</summary>
     /// <param name="typeInfo">The metadata, e.g. <c>MyJson.Default.MyState</c>.</param>
     public JsonSnapshotSerializer(JsonTypeInfo<TState> typeInfo) =>
         _typeInfo = typeInfo ?? throw new ArgumentNullException(nameof(typeInfo));
 
+    /// <summary>Uses the metadata <paramref name="context"/> generated for <typeparamref name="TState"/>, looked up at
+    /// first use: a UDF builds its handler for the Info probe too, at every kapacitord start, and that probe should
+    /// not pay for JSON metadata it never uses.</summary>
+    /// <param name="context">Your context, e.g. <c>MyJson.Default</c>, with <c>[JsonSerializable(typeof(TState))]</c>.</param>
+    public JsonSnapshotSerializer(JsonSerializerContext context) =>
+        _context = context ?? throw new ArgumentNullException(nameof(context));
+
+    /// <summary>The metadata of <typeparamref name="TState"/>.</summary>
+    /// <exception cref="InvalidOperationException">The context has none; the message names the attribute to add.</exception>
+    public JsonTypeInfo<TState> TypeInfo => _typeInfo ??= _context!.GetTypeInfo(typeof(TState)) as JsonTypeInfo<TState>
+        ?? throw new InvalidOperationException(
+            $"{_context.GetType().Name} has no JSON metadata for the snapshot state {typeof(TState).Name}: add [JsonSerializable(typeof({typeof(TState).Name}))] to it");
+
     /// <inheritdoc />
     public void Serialize(IBufferWriter<byte> output, TState state)
     {
         using var writer = new Utf8JsonWriter(output);
-        JsonSerializer.Serialize(writer, state, _typeInfo);
+        JsonSerializer.Serialize(writer, state, TypeInfo);
     }
 
     /// <inheritdoc />
-    public TState? Deserialize(ReadOnlySpan<byte> payload) => JsonSerializer.Deserialize(payload, _typeInfo);
+    public TState? Deserialize(ReadOnlySpan<byte> payload) => JsonSerializer.Deserialize(payload, TypeInfo);
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections;
-using System.Text.Json.Serialization.Metadata;
+using System.Text.Json.Serialization;
 using Google.Protobuf;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
@@ -46,8 +46,9 @@ public sealed class SnapshotCodec<TState>
     /// <summary>Creates a codec whose payload is JSON with source-generated metadata
     /// (<see cref="JsonSnapshotSerializer{TState}"/>).</summary>
     /// <param name="version">The format version (see <see cref="SnapshotCodec{TState}(int, ISnapshotSerializer{TState})"/>).</param>
-    /// <param name="json">The state's metadata from your <c>JsonSerializerContext</c>, e.g. <c>MyJson.Default.MyState</c>.</param>
-    public SnapshotCodec(int version, JsonTypeInfo<TState> json)
+    /// <param name="json">Your <c>JsonSerializerContext</c> with <c>[JsonSerializable(typeof(TState))]</c>, e.g.
+    /// <c>MyJson.Default</c>; its metadata for <typeparamref name="TState"/> is looked up at first use.</param>
+    public SnapshotCodec(int version, JsonSerializerContext json)
         : this(version, new JsonSnapshotSerializer<TState>(json))
     {
     }
