@@ -4,8 +4,9 @@
 # install the template (into a private hive), create a stream UDF (process mode) and a batch UDF (socket mode) outside
 # this repository, with a nuget.config that takes Kapacitor.Udf* only from the fresh packages and a private
 # NUGET_PACKAGES (a stale cache can never stand in for fresh code), build them with warnings as errors, run their
-# tests, install the simulator tool from the fresh package and let it drive the built executables as kapacitord
-# would, checking the values the generated UDFs compute.
+# tests, publish both native (their default; the packaged options generator must have run for their options to work),
+# install the simulator tool from the fresh package and let it drive the native executables as kapacitord would,
+# checking the values the generated UDFs compute. A third project checks that --aot false opts out.
 #
 # Run it alone (it builds; not in parallel with other builds). KEEP=1 keeps the work folder.
 # Ends with "roundtrip checks: N ok, N failed" and exits non-zero when a check failed.
@@ -72,6 +73,7 @@ check "Kapacitor.Udf: lib + XML docs" has_entry "$udf" lib/net10.0/Kapacitor.Udf
 check "Kapacitor.Udf: proto/udf.proto" has_entry "$udf" proto/udf.proto
 check "Kapacitor.Udf: contentFiles udf.proto" has_entry "$udf" contentFiles/any/any/udf.proto
 check "Kapacitor.Udf: udf.proto is the repository's" cmp -s "$repo/udf.proto" "$work/x/$(basename "$udf")/proto/udf.proto"
+check "Kapacitor.Udf: the options source generator (analyzers/dotnet/cs)" has_entry "$udf" analyzers/dotnet/cs/Kapacitor.Udf.Generators.dll
 check "Kapacitor.Udf.Testing: XML docs" has_entry "$testing" lib/net10.0/Kapacitor.Udf.Testing.xml
 check "Kapacitor.Udf.Testing depends on Kapacitor.Udf $version" \
   grep -q "<dependency id=\"Kapacitor.Udf\" version=\"$version\"" "$work/x/$(basename "$testing")/Kapacitor.Udf.Testing.nuspec"
@@ -124,6 +126,13 @@ check "Scale: stream TICKscript" grep -q '@scale()' Scale/Scale.tick
 check "Center: socket-mode kapacitor.conf" grep -q 'socket = "/var/run/kapacitor-udf/center.sock"' Center/kapacitor.conf
 check "Center: batch TICKscript" grep -q '^batch' Center/Center.tick
 check "Center: socket-mode Dockerfile" grep -q -- '--socket' Center/Dockerfile
+for project in Scale Center; do
+  check "$project: native by default (PublishAot)" grep -q '<PublishAot>true</PublishAot>' "$project/src/$project/$project.csproj"
+  check "$project: Dockerfile builds natively on Ubuntu 22.04" grep -q '^FROM ubuntu:22.04 AS build' "$project/Dockerfile"
+done
+must "dotnet new kapacitor-udf -n Plain --aot false" dotnet new kapacitor-udf -n Plain --aot false -o Plain --debug:custom-hive "$hive"
+check "Plain (--aot false): no PublishAot" bash -c "! grep -q PublishAot Plain/src/Plain/Plain.csproj"
+check "Plain (--aot false): framework-dependent Dockerfile" grep -q 'dotnet/runtime' Plain/Dockerfile
 
 for project in Scale Center; do
   step "$project: dotnet build -warnaserror, dotnet test"
@@ -140,6 +149,13 @@ for project in Scale Center; do
   fi
 done
 
+for project in Scale Center; do
+  step "$project: dotnet publish -c Release (native)"
+  # The options class works only if the packaged generator ran: a native executable has no reflection to fall back on.
+  must "$project: native publish" bash -c "cd '$project' && dotnet publish src/$project -c Release -o '$work/native/$project' -warnaserror -nologo -tl:off -v quiet"
+  check "$project: a native executable, no dll" bash -c "test -x '$work/native/$project/$project' && ! test -e '$work/native/$project/$project.dll'"
+done
+
 step "install the simulator tool from the fresh package"
 # From $work, where the package source mapping of $gen/nuget.config does not apply (--add-source cannot be mixed with it).
 must "dotnet tool install Kapacitor.Udf.Simulator $version" bash -c \
@@ -147,8 +163,8 @@ must "dotnet tool install Kapacitor.Udf.Simulator $version" bash -c \
 kapacitor_udf_sim=$tools/kapacitor-udf-sim
 check "kapacitor-udf-sim --version is $version" bash -c "'$kapacitor_udf_sim' --version | grep -qF '$version'"
 
-step "Scale in process mode, driven by kapacitor-udf-sim"
-scale=$gen/Scale/src/Scale/bin/Release/net10.0/Scale
+step "Scale (native) in process mode, driven by kapacitor-udf-sim"
+scale=$work/native/Scale/Scale
 if "$kapacitor_udf_sim" run --input Scale/data/sample.lp --group-by host --opt "field('value')" --opt "factor(2.0)" \
     -- "$scale" >"$work/scale.out" 2>"$work/scale.err"; then
   ok "Scale: simulator exit 0"
@@ -161,8 +177,8 @@ check "Scale: value x 2.0 for each point" test "$(cat "$work/scale.out")" = "$ex
 check "Scale: no protocol violations" grep -q 'clean: no protocol violations' "$work/scale.err"
 check "Scale --describe names its kapacitor.conf table" bash -c "'$scale' --describe | grep -qF '[udf.functions.scale]'"
 
-step "Center in socket mode, driven by kapacitor-udf-sim"
-center=$gen/Center/src/Center/bin/Release/net10.0/Center
+step "Center (native) in socket mode, driven by kapacitor-udf-sim"
+center=$work/native/Center/Center
 socket=$work/center.sock
 "$center" --socket "$socket" 2>"$work/center-server.err" &
 server_pid=$!

@@ -12,9 +12,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-echo "=== smoke: publish the example UDFs (plain Release; the real measurements use ReadyToRun, see BENCHMARKS.md)"
+echo "=== smoke: the example UDFs, native (artifacts/native from .ci/publish-native.sh, else published here)"
 for udf in MovingAverage Outliers; do
-  dotnet publish "examples/$udf" -c Release -o "$out/$udf" --nologo -v quiet
+  if [ -x "artifacts/native/$udf/$udf" ]; then
+    mkdir -p "$out/$udf" && cp "artifacts/native/$udf/$udf" "$out/$udf/$udf"
+  else
+    dotnet publish "examples/$udf" -c Release -o "$out/$udf" --nologo -v quiet
+  fi
 done
 
 echo "=== smoke: load tool (moving average, outliers, Info probe)"
@@ -22,7 +26,7 @@ dotnet build bench/Kapacitor.Udf.LoadTool -c Release --nologo -v quiet
 dotnet bench/Kapacitor.Udf.LoadTool/bin/Release/net10.0/kapacitor-udf-load.dll all \
   --moving-average "$out/MovingAverage/MovingAverage" \
   --outliers "$out/Outliers/Outliers" \
-  --smoke --json "$out/smoke.json"
+  --smoke --two-writes --json "$out/smoke.json"
 
 if [ "${SMOKE_BENCHMARKS:-1}" != "0" ]; then
   echo "=== smoke: BenchmarkDotNet, every benchmark once (--job dry)"

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Kapacitor.Udf.Simulator.Engine;
 using Kapacitor.Udf.Testing.TickScript;
@@ -6,9 +5,10 @@ using Kapacitor.Udf.Testing.TickScript;
 namespace Kapacitor.Udf.EndToEnd.Tests;
 
 /// <summary>
-/// No Docker engine runs here, so the image is checked where it can be: every file the baked kapacitor.conf names is
-/// produced by the Dockerfile's publish stage, and every UDF it registers answers the Info probe with the options the
-/// documented TICKscripts use.
+/// No Docker engine runs here (docker/e2e.sh is the test for a machine with one), so the image is checked where it can
+/// be: it builds natively on the kapacitor image's own Ubuntu release with the native toolchain and carries no .NET
+/// runtime, every file the baked kapacitor.conf names is a native executable the publish stage produces, and every UDF
+/// it registers answers the Info probe with the options the documented TICKscripts use.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public partial class DockerImageTests
@@ -17,14 +17,26 @@ public partial class DockerImageTests
     private static readonly Dictionary<string, Dictionary<string, string>> Conf = ParseToml(File.ReadAllText(Examples.PathOf("docker", "kapacitor.conf")));
 
     [Fact]
-    public void Dockerfile_Stages_BuildTestPublishAndADebianKapacitorBase()
+    public void Dockerfile_Stages_BuildTestPublishNativeOnKapacitorsUbuntuRelease()
     {
         Dockerfile.Should().Contain("AS build").And.Contain("AS test").And.Contain("AS publish").And.Contain("FROM kapacitor:${KAPACITOR_VERSION} AS final");
-        Dockerfile.Should().MatchRegex(@"ARG KAPACITOR_VERSION=1\.[78]\n", "the Debian-based tags, not -alpine");
+        Dockerfile.Should().MatchRegex(@"ARG KAPACITOR_VERSION=1\.8\n", "kapacitor:1.8 is built on Ubuntu 22.04 (buildpack-deps:jammy-curl), not -alpine");
+        Dockerfile.Should().Contain("FROM ubuntu:22.04 AS build", "the executables link against a glibc no newer than kapacitor:1.8's");
+        Dockerfile.Should().NotContain("$BUILDPLATFORM", "native AOT builds on the target platform");
+        Dockerfile.Should().MatchRegex(@"apt-get install[^\n]*\n[^\n]*\bgcc\b", "native AOT links with gcc (or clang)");
         Dockerfile.Should().Contain("RUN dotnet test Kapacitor.Udf.sln");
         Dockerfile.Should().Contain("COPY --from=publish /out/udf /opt/kapacitor-udf");
         Dockerfile.Should().Contain("COPY docker/kapacitor.conf /etc/kapacitor/kapacitor.conf");
-        Dockerfile.Should().Contain("ENV DOTNET_ROOT=/usr/share/dotnet").And.Contain("COPY --from=dotnet-runtime /usr/share/dotnet /usr/share/dotnet");
+        Dockerfile[Dockerfile.IndexOf("AS final", StringComparison.Ordinal)..].Should().NotContain("dotnet", "the final image carries no .NET runtime");
+    }
+
+    [Fact]
+    public void E2eScript_FailsLoudlyAndTearsDown()
+    {
+        var script = File.ReadAllText(Examples.PathOf("docker", "e2e.sh"));
+
+        script.Should().Contain("set -euo pipefail").And.Contain("trap teardown EXIT").And.Contain("--describe");
+        script.Should().Contain("kapacitor define moving_avg").And.Contain("/kapacitor/v1/write").And.Contain("\"75\"");
     }
 
     [Fact]
@@ -47,40 +59,27 @@ public partial class DockerImageTests
             var match = PublishedPath().Match(file);
             match.Success.Should().BeTrue($"{file} must live in /opt/kapacitor-udf/<Project>/");
             published.Should().Contain(match.Groups["project"].Value);
-            match.Groups["file"].Value.Should().BeOneOf(match.Groups["project"].Value, match.Groups["project"].Value + ".dll");
+            match.Groups["file"].Value.Should().Be(match.Groups["project"].Value, "the native executable, started directly");
             TimeSpan.Parse("00:00:" + settings["timeout"].Trim('"').TrimEnd('s')).Should().BeGreaterThan(TimeSpan.FromMilliseconds(1));
         }
     }
 
-    [Fact]
-    public async Task Publish_MovingAverage_ProducesTheFilesTheConfNames()
+    public static TheoryData<string, string, string[], string> RegisteredUdfs()
     {
-        var output = Directory.CreateTempSubdirectory("udf-publish-");
-        try
+        var data = new TheoryData<string, string, string[], string>();
+        foreach (var build in Examples.Builds)
         {
-            using var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", Examples.PathOf("examples", "MovingAverage"), "-c", "Release", "--self-contained", "false", "-o", output.FullName, "-nologo"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var log = publish.StandardOutput.ReadToEndAsync();
-            await publish.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-            publish.ExitCode.Should().Be(0, await log);
+            data.Add("movingAverage", "MovingAverage", ["field('usage_idle')", "size(10)", "as('avg')"], build);
+            data.Add("outliers", "Outliers", ["field('usage_idle')", "scale(1.5)"], build);
+            data.Add("mirror", "Mirror", [], build);
+        }
 
-            File.Exists(Path.Combine(output.FullName, "MovingAverage")).Should().BeTrue();
-            File.Exists(Path.Combine(output.FullName, "MovingAverage.dll")).Should().BeTrue();
-        }
-        finally
-        {
-            output.Delete(recursive: true);
-        }
+        return data;
     }
 
     [Theory]
-    [InlineData("movingAverage", "MovingAverage", new[] { "field('usage_idle')", "size(10)", "as('avg')" })]
-    [InlineData("outliers", "Outliers", new[] { "field('usage_idle')", "scale(1.5)" })]
-    [InlineData("mirror", "Mirror", new string[0])]
-    public async Task Probe_EachRegisteredUdf_AcceptsTheDocumentedTickScriptOptions(string udf, string project, string[] options)
+    [MemberData(nameof(RegisteredUdfs))]
+    public async Task Probe_EachRegisteredUdf_AcceptsTheDocumentedTickScriptOptions(string udf, string project, string[] options, string build)
     {
         UdfFile(Conf[$"udf.functions.{udf}"]).Should().Contain($"/{project}/");
         var simulator = new UdfSimulator(new SimulatorOptions
@@ -90,17 +89,13 @@ public partial class DockerImageTests
             BatchPeriod = udf == "outliers" ? TimeSpan.FromMinutes(5) : null,
         });
 
-        var probe = await simulator.ProbeAsync(Examples.Process(project)).WaitAsync(TimeSpan.FromSeconds(60));
+        var probe = await simulator.ProbeAsync(Examples.Process(project, build)).WaitAsync(TimeSpan.FromSeconds(60));
 
         probe.IsClean.Should().BeTrue(string.Join("; ", probe.Violations));
         simulator.Define(probe.Info!).Select(o => o.Name).Should().Equal(options.Select(o => o[..o.IndexOf('(')]));
     }
 
-    // The UDF's file: the dll when the dotnet host runs it, the apphost otherwise.
-    private static string UdfFile(Dictionary<string, string> settings) =>
-        settings["prog"].Trim('"').EndsWith("/dotnet", StringComparison.Ordinal)
-            ? settings["args"].Trim('[', ']', ' ').Split(',')[0].Trim().Trim('"')
-            : settings["prog"].Trim('"');
+    private static string UdfFile(Dictionary<string, string> settings) => settings["prog"].Trim('"');
 
     // Just enough TOML for kapacitor.conf: [section], [[array-section]] (kept as "[name]"), key = value, comments.
     private static Dictionary<string, Dictionary<string, string>> ParseToml(string text)

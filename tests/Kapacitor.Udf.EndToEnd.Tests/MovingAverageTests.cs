@@ -32,11 +32,12 @@ public class MovingAverageTests
         result.ExitCode.Should().Be(0);
     }
 
-    [Fact]
-    public async Task Run_KapacitorIntegrationData_SameAveragesAsKapacitorsTest()
+    [Theory]
+    [MemberData(nameof(Examples.Builds), MemberType = typeof(Examples))]
+    public async Task Run_KapacitorIntegrationData_SameAveragesAsKapacitorsTest(string build)
     {
         // server_test.go testStreamAgent: groups a and b, size 10.
-        var result = await Run.ExampleAsync("MovingAverage", File.ReadAllText(Examples.PathOf("examples", "data", "moving_avg.lp")),
+        var result = await Run.ExampleAsync("MovingAverage", build, File.ReadAllText(Examples.PathOf("examples", "data", "moving_avg.lp")),
             new SimulatorOptions { GroupBy = ["group"] }, "field('value')", "size(10)", "as('mean')");
 
         result.IsClean.Should().BeTrue(string.Join("; ", result.Violations));
@@ -45,15 +46,16 @@ public class MovingAverageTests
         result.Points.Should().OnlyContain(p => p.Name == "test" && p.Dimensions.SequenceEqual(new[] { "group" }) && p.FieldsInt.Count == 0);
     }
 
-    [Fact]
-    public async Task Run_SnapshotThenRestoreInANewProcess_ContinuesTheSameAverages()
+    [Theory]
+    [MemberData(nameof(Examples.Builds), MemberType = typeof(Examples))]
+    public async Task Run_SnapshotThenRestoreInANewProcess_ContinuesTheSameAverages(string build)
     {
         var lines = GoldenInput.Split('\n');
-        var first = await Run.ExampleAsync("MovingAverage", string.Join('\n', lines[..5]),
+        var first = await Run.ExampleAsync("MovingAverage", build, string.Join('\n', lines[..5]),
             new SimulatorOptions { SnapshotAfter = 5 }, "field('value')", "size(3)");
         first.Snapshot.Should().NotBeNull();
 
-        var second = await Run.ExampleAsync("MovingAverage", string.Join('\n', lines[5..]),
+        var second = await Run.ExampleAsync("MovingAverage", build, string.Join('\n', lines[5..]),
             new SimulatorOptions { RestoreSnapshot = first.Snapshot!.ToByteArray() }, "field('value')", "size(3)");
 
         second.IsClean.Should().BeTrue(string.Join("; ", second.Violations));
@@ -81,10 +83,11 @@ public class MovingAverageTests
         result.DefineError.Should().Be("unexpected arg to size, got DOUBLE expected INT");
     }
 
-    [Fact]
-    public async Task Probe_InfoOnlyConnection_AnswersAndExitsCleanly()
+    [Theory]
+    [MemberData(nameof(Examples.Builds), MemberType = typeof(Examples))]
+    public async Task Probe_InfoOnlyConnection_AnswersAndExitsCleanly(string build)
     {
-        var probe = await Run.ProbeAsync("MovingAverage");
+        var probe = await Run.ProbeAsync("MovingAverage", build);
 
         probe.IsClean.Should().BeTrue(string.Join("; ", probe.Violations));
         probe.ExitCode.Should().Be(0);

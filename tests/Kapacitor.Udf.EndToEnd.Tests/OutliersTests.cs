@@ -7,11 +7,12 @@ public class OutliersTests
 {
     private static readonly SimulatorOptions Windows = new() { GroupBy = ["host"], BatchPeriod = TimeSpan.FromSeconds(10) };
 
-    [Fact]
-    public async Task Run_KapacitorIntegrationData_FiveOutliersPerBatchWithTheGroupKept()
+    [Theory]
+    [MemberData(nameof(Examples.Builds), MemberType = typeof(Examples))]
+    public async Task Run_KapacitorIntegrationData_FiveOutliersPerBatchWithTheGroupKept(string build)
     {
         // server_test.go testBatchAgent: 20 shuffled values per batch; fq=35, tq=54, fences 6.5 and 82.5.
-        var result = await Run.ExampleAsync("Outliers", File.ReadAllText(Examples.PathOf("examples", "data", "outliers.lp")),
+        var result = await Run.ExampleAsync("Outliers", build, File.ReadAllText(Examples.PathOf("examples", "data", "outliers.lp")),
             Windows, "field('value')", "scale(1.5)");
 
         result.IsClean.Should().BeTrue(string.Join("; ", result.Violations));

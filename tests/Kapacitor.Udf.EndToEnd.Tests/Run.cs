@@ -14,11 +14,14 @@ internal static class Run
     public static Task<SimulationResult> ExampleAsync(string example, string lineProtocol, SimulatorOptions settings, params string[] options) =>
         TargetAsync(Examples.Process(example), example, lineProtocol, settings, options);
 
+    public static Task<SimulationResult> ExampleAsync(string example, string build, string lineProtocol, SimulatorOptions settings, params string[] options) =>
+        TargetAsync(Examples.Process(example, build), example, lineProtocol, settings, options);
+
     public static Task<SimulationResult> TargetAsync(IUdfTarget target, string udfName, string lineProtocol, SimulatorOptions settings, params string[] options) =>
         new UdfSimulator(settings with { UdfName = udfName, Options = OptionCall.ParseAll(options) })
             .RunAsync(target, lineProtocol)
             .WaitAsync(HangGuard);
 
-    public static Task<ProbeResult> ProbeAsync(string example) =>
-        new UdfSimulator().ProbeAsync(Examples.Process(example)).WaitAsync(HangGuard);
+    public static Task<ProbeResult> ProbeAsync(string example, string build = Examples.Jit) =>
+        new UdfSimulator().ProbeAsync(Examples.Process(example, build)).WaitAsync(HangGuard);
 }
