@@ -119,6 +119,12 @@ internal static class Program
         Recursive = true,
     };
 
+    private static readonly Option<int> InitDelayMs = new("--init-delay")
+    {
+        Description = "Milliseconds between the spawn and the InitRequest: 0 sends it at once, as Kapacitor does; e.g. 500 times Init on a process already started.",
+        Recursive = true,
+    };
+
     private static readonly Option<int> KeepaliveMs = new("--keepalive-interval")
     {
         Description = "Milliseconds between KeepaliveRequests while streaming; 0 sends none.",
@@ -156,7 +162,7 @@ internal static class Program
         var root = new RootCommand("Drives a Kapacitor process UDF as Kapacitor does (Init, data, keepalives, EOF), verifies every "
             + "response byte for byte, and measures agent CPU per point, throughput, peak RSS, Info-probe latency, EOF→exit "
             + "and keepalive round trips. See BENCHMARKS.md.");
-        foreach (var option in new Option[] { Repeat, Smoke, JsonFile, WriteSize, TwoWrites, KeepaliveMs, StallSeconds, Environment, CheckTargets })
+        foreach (var option in new Option[] { Repeat, Smoke, JsonFile, WriteSize, TwoWrites, InitDelayMs, KeepaliveMs, StallSeconds, Environment, CheckTargets })
         {
             root.Options.Add(option);
         }
@@ -223,6 +229,7 @@ internal static class Program
             KeepaliveInterval = TimeSpan.FromMilliseconds(args.GetValue(KeepaliveMs)),
             StallTimeout = TimeSpan.FromSeconds(args.GetValue(StallSeconds)),
             TwoWrites = args.GetValue(TwoWrites),
+            InitDelay = TimeSpan.FromMilliseconds(args.GetValue(InitDelayMs)),
         };
         var writeSize = args.GetValue(WriteSize);
         var repeat = Math.Max(1, args.GetValue(Repeat));

@@ -22,7 +22,7 @@ public partial class DockerImageTests
         Dockerfile.Should().Contain("AS build").And.Contain("AS test").And.Contain("AS publish").And.Contain("FROM kapacitor:${KAPACITOR_VERSION} AS final");
         Dockerfile.Should().MatchRegex(@"ARG KAPACITOR_VERSION=1\.8\n", "kapacitor:1.8 is built on Ubuntu 22.04 (buildpack-deps:jammy-curl), not -alpine");
         Dockerfile.Should().Contain("FROM ubuntu:22.04 AS build", "the executables link against a glibc no newer than kapacitor:1.8's");
-        Dockerfile.Should().NotContain("$BUILDPLATFORM", "native AOT builds on the target platform");
+        Dockerfile.Should().NotMatchRegex(@"FROM --platform", "native AOT builds on the target platform");
         Dockerfile.Should().MatchRegex(@"apt-get install[^\n]*\n[^\n]*\bgcc\b", "native AOT links with gcc (or clang)");
         Dockerfile.Should().Contain("RUN dotnet test Kapacitor.Udf.sln");
         Dockerfile.Should().Contain("COPY --from=publish /out/udf /opt/kapacitor-udf");

@@ -19,6 +19,10 @@ internal sealed record LoadOptions
     /// sends them (so the UDF reads them in small pieces); otherwise whole-frame chunks of the write size.</summary>
     public bool TwoWrites { get; init; }
 
+    /// <summary>How long after the spawn the InitRequest goes out: zero sends it at once, as Kapacitor does at a task
+    /// start (its round trip then includes the process's start-up); a delay measures Init on a process already up.</summary>
+    public TimeSpan InitDelay { get; init; }
+
     /// <summary>How long the UDF may take to end its output and exit after its input closes, before it is killed.</summary>
     public TimeSpan ExitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -210,6 +210,11 @@ internal sealed class LoadRun
     {
         try
         {
+            if (_options.InitDelay > TimeSpan.Zero)
+            {
+                Thread.Sleep(_options.InitDelay);
+            }
+
             _initWrittenAt = Stopwatch.GetTimestamp();
             Write(input, _workload.InitFrame);
             input.Flush();
