@@ -4,6 +4,8 @@
 # task, send Init with .field('value').size(10).as('avg'), stream Kapacitor's own integration-test points
 # (examples/data/moving_avg.lp, grouped by the 'group' tag), keep it alive, close its input and wait for it to exit.
 # The averages come out as line protocol on stdout; the simulator's verdict comes on stderr.
+# It runs the JIT build: a fresh clone needs only the .NET SDK for it, and it builds in seconds. The native executable
+# (dotnet publish examples/MovingAverage -c Release, needs gcc or clang) speaks exactly the same protocol; CI drives both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
