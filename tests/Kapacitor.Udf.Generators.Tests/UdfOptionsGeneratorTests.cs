@@ -1,5 +1,6 @@
 using Kapacitor.Udf.Protocol;
 using Microsoft.CodeAnalysis;
+using static Kapacitor.Udf.Tests.Authoring.OptionValues;
 
 namespace Kapacitor.Udf.Generators.Tests;
 
@@ -155,9 +156,9 @@ public class UdfOptionsGeneratorTests
 
         Option[] calls =
         [
-            Call("field", S("v")), Call("size", I(3)), Call("period", D(60_000_000_000)), Call("verbose"),
-            Call("range", F(1), F(2)), Call("window", S("w"), I(2), D(1_000)), Call("tag", S("a")), Call("tag", S("b")),
-            Call("ids", I(7)), Call("windows", S("x"), I(1), D(100)), Call("as", S("out")),
+            Call("field", Str("v")), Call("size", Int(3)), Call("period", Dur(60_000_000_000)), Call("verbose"),
+            Call("range", Dbl(1), Dbl(2)), Call("window", Str("w"), Int(2), Dur(1_000)), Call("tag", Str("a")), Call("tag", Str("b")),
+            Call("ids", Int(7)), Call("windows", Str("x"), Int(1), Dur(100)), Call("as", Str("out")),
         ];
         dynamic bound = GeneratorHarness.Call<object>("Bind", type, (IEnumerable<Option>)calls);
 
@@ -183,8 +184,8 @@ public class UdfOptionsGeneratorTests
         var type = GeneratorHarness.CompileAndLoad(EveryKind).GetType("User.AllOptions")!;
 
         var bind = () => GeneratorHarness.Call<object>("Bind", type, (IEnumerable<Option>)[
-            Call("size", I(0)), Call("ratio", F(0)), Call("tag", S("a")), Call("tag", S("b")), Call("tag", S("c")), Call("tag", S("d")),
-            Call("as", S("Bad")), Call("direction", S("left")), Call("step", I(0))]);
+            Call("size", Int(0)), Call("ratio", Dbl(0)), Call("tag", Str("a")), Call("tag", Str("b")), Call("tag", Str("c")), Call("tag", Str("d")),
+            Call("as", Str("Bad")), Call("direction", Str("left")), Call("step", Int(0))]);
 
         bind.Should().Throw<System.Reflection.TargetInvocationException>().WithInnerException<UdfOptionsException>().Which.Problems.Should().Equal(
             ".field is required: add .field('value')",
@@ -201,7 +202,7 @@ public class UdfOptionsGeneratorTests
     {
         var type = GeneratorHarness.CompileAndLoad(EveryKind).GetType("User.AllOptions")!;
 
-        var bind = () => GeneratorHarness.Call<object>("Bind", type, (IEnumerable<Option>)[Call("field", S("v")), Call("count", I(9))]);
+        var bind = () => GeneratorHarness.Call<object>("Bind", type, (IEnumerable<Option>)[Call("field", Str("v")), Call("count", Int(9))]);
 
         bind.Should().Throw<System.Reflection.TargetInvocationException>().WithInnerException<UdfOptionsException>()
             .Which.Problems.Should().Equal(".count must not exceed .size");
@@ -233,19 +234,4 @@ public class UdfOptionsGeneratorTests
         diagnostic.Location.GetLineSpan().Path.Should().Be("Options.cs");
         source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length).Should().Be(at);
     }
-
-    private static Option Call(string name, params OptionValue[] values)
-    {
-        var option = new Option { Name = name };
-        option.Values.AddRange(values);
-        return option;
-    }
-
-    private static OptionValue S(string value) => new() { Type = Protocol.ValueType.String, StringValue = value };
-
-    private static OptionValue I(long value) => new() { Type = Protocol.ValueType.Int, IntValue = value };
-
-    private static OptionValue F(double value) => new() { Type = Protocol.ValueType.Double, DoubleValue = value };
-
-    private static OptionValue D(long nanoseconds) => new() { Type = Protocol.ValueType.Duration, DurationValue = nanoseconds };
 }
