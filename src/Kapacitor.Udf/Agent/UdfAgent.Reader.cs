@@ -21,7 +21,7 @@ public sealed partial class UdfAgent
     // The stand-in queued for a read error, behind the requests read before it; the error itself is _readFailure.
     private static readonly Request ReadFailed = new();
 
-    private (string Error, Exception? Exception) _readFailure;
+    private (UdfFailureReason Reason, string Error, Exception? Exception) _readFailure;
 
     // Requests (with their points) cycle between reader and worker when the handler borrows points.
     private ConcurrentQueue<Request>? _requestPool;
@@ -30,6 +30,7 @@ public sealed partial class UdfAgent
     private async Task ReadLoopAsync()
     {
         var inputBroken = false;
+        var reason = UdfFailureReason.None;
         string? readError = null;
         Exception? readException = null;
         try
@@ -38,11 +39,18 @@ public sealed partial class UdfAgent
         }
         catch (FrameException ex)
         {
-            readError = $"read error at byte offset {_inputPosition}: {ex.Message}";
+            reason = ex.Error switch
+            {
+                FrameError.FrameTooLarge => UdfFailureReason.FrameTooLarge,
+                FrameError.VarintOverflow => UdfFailureReason.MalformedFrame,
+                _ => UdfFailureReason.InputTruncated,
+            };
+            readError = ReadError(ex.Message);
             readException = ex;
         }
         catch (InputRejectedException ex)
         {
+            reason = ex.Reason;
             readError = ex.Message;
             readException = ex.InnerException;
         }
@@ -53,6 +61,7 @@ public sealed partial class UdfAgent
         catch (Exception ex)
         {
             inputBroken = true;
+            reason = UdfFailureReason.InputFailed;
             readError = $"read error: {ex.Message}";
             readException = ex;
         }
@@ -61,7 +70,7 @@ public sealed partial class UdfAgent
         {
             if (readError is not null)
             {
-                await QueueReadFailureAsync(readError, readException);
+                await QueueReadFailureAsync(reason, readError, readException);
             }
         }
         finally
@@ -84,10 +93,10 @@ public sealed partial class UdfAgent
 
     // A bad frame fails the agent only after the requests before it: queued behind them, so their answers are
     // written first and the ErrorResponse is the last frame. The drain clock bounds how long they may take.
-    private async ValueTask QueueReadFailureAsync(string error, Exception? exception)
+    private async ValueTask QueueReadFailureAsync(UdfFailureReason reason, string error, Exception? exception)
     {
         StartDrainClock(error);
-        _readFailure = (error, exception);
+        _readFailure = (reason, error, exception);
         try
         {
             await _queue.Writer.WriteAsync(new QueuedRequest(ReadFailed, 0), _stopping.Token);
@@ -95,7 +104,7 @@ public sealed partial class UdfAgent
         catch (OperationCanceledException)
         {
             // The agent failed while the queue was full (a hung call): this error comes second, and is logged as such.
-            await FailAsync(error, exception);
+            await FailAsync(reason, error, exception);
         }
     }
 
@@ -157,12 +166,12 @@ public sealed partial class UdfAgent
             // length near 2^31 makes it throw IndexOutOfRangeException (protocolbuffers/protobuf#26856). Whatever
             // the parser throws, the payload is at fault, since it is the parser's only input.
             var reason = ex is InvalidProtocolBufferException ? ex.Message : $"the parser failed with {ex.GetType().Name}: {ex.Message}";
-            throw new InputRejectedException($"read error at byte offset {_inputPosition}: malformed Request of {payload.Length} bytes: {reason}", ex);
+            throw new InputRejectedException(UdfFailureReason.MalformedRequest, ReadError($"malformed Request of {payload.Length} bytes: {reason}"), ex);
         }
 
         if (invalidField is not null)
         {
-            throw new InputRejectedException($"read error at byte offset {_inputPosition}: invalid UTF-8 in string field {invalidField}; Kapacitor never sends it, so the input is corrupt");
+            throw new InputRejectedException(UdfFailureReason.InvalidUtf8, ReadError($"invalid UTF-8 in string field {invalidField}; Kapacitor never sends it, so the input is corrupt"));
         }
 
         switch (request.MessageCase)
@@ -280,6 +289,12 @@ public sealed partial class UdfAgent
         }
     }
 
+    // The one wording of every error found in the input, as Kapacitor receives it.
+    private string ReadError(string detail) => $"read error at byte offset {_inputPosition}: {detail}";
+
     /// <summary>A payload that is a whole frame but not an acceptable Request; the message is the error to report.</summary>
-    private sealed class InputRejectedException(string message, Exception? inner = null) : Exception(message, inner);
+    private sealed class InputRejectedException(UdfFailureReason reason, string message, Exception? inner = null) : Exception(message, inner)
+    {
+        public UdfFailureReason Reason { get; } = reason;
+    }
 }

@@ -27,7 +27,7 @@ public sealed partial class UdfAgent
                     if (ReferenceEquals(request, ReadFailed))
                     {
                         // Every request read before the bad input has been answered: now the error.
-                        await FailAsync(_readFailure.Error, _readFailure.Exception);
+                        await FailAsync(_readFailure.Reason, _readFailure.Error, _readFailure.Exception);
                         continue;
                     }
 
@@ -56,7 +56,7 @@ public sealed partial class UdfAgent
         }
         catch (Exception ex)
         {
-            await FailAsync(DescribeFailure("agent", ex), ex);
+            await FailAsync(UdfFailureReason.AgentFault, DescribeFailure("agent", ex), ex);
         }
 
         await StopHandlerAsync(handler);
@@ -82,7 +82,7 @@ public sealed partial class UdfAgent
         }
         catch (Exception ex)
         {
-            await FailAsync(DescribeFailure("Info", ex), ex);
+            await FailAsync(UdfFailureReason.HandlerFailed, DescribeFailure("Info", ex), ex);
             return;
         }
 
@@ -93,7 +93,7 @@ public sealed partial class UdfAgent
     {
         if (_initialized)
         {
-            await FailAsync("protocol error: a second InitRequest on the same connection");
+            await FailAsync(UdfFailureReason.ProtocolViolation, "protocol error: a second InitRequest on the same connection");
             return;
         }
 
@@ -196,7 +196,7 @@ public sealed partial class UdfAgent
         }
         catch (Exception ex)
         {
-            await FailAsync(DescribeFailure("BeginBatch", ex), ex);
+            await FailAsync(UdfFailureReason.HandlerFailed, DescribeFailure("BeginBatch", ex), ex);
         }
         finally
         {
@@ -226,7 +226,7 @@ public sealed partial class UdfAgent
         }
         catch (Exception ex)
         {
-            await FailAsync(DescribeFailure("Point", ex), ex);
+            await FailAsync(UdfFailureReason.HandlerFailed, DescribeFailure("Point", ex), ex);
         }
         finally
         {
@@ -253,7 +253,7 @@ public sealed partial class UdfAgent
         }
         catch (Exception ex)
         {
-            await FailAsync(DescribeFailure("EndBatch", ex), ex);
+            await FailAsync(UdfFailureReason.HandlerFailed, DescribeFailure("EndBatch", ex), ex);
         }
         finally
         {
@@ -285,7 +285,7 @@ public sealed partial class UdfAgent
             return false;
         }
 
-        await FailAsync($"protocol error: {violation}");
+        await FailAsync(UdfFailureReason.ProtocolViolation, $"protocol error: {violation}");
         return true;
     }
 

@@ -29,11 +29,11 @@ public sealed partial class UdfAgent
     private readonly Channel<QueuedRequest> _queue;
     private readonly QueueBudget _largeRequests;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly TaskCompletionSource<string> _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(UdfFailureReason, string)> _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _workerHung = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly UdfContext _context;
     private ILogger _log;
-    private string? _failure;
+    private Failure? _failure;
     private int _drainStarted;
     private int _started;
 
@@ -74,7 +74,7 @@ public sealed partial class UdfAgent
             throw new InvalidOperationException("an agent runs once");
         }
 
-        await using var cancel = cancellationToken.Register(() => _abandoned.TrySetResult("the agent was cancelled"));
+        await using var cancel = cancellationToken.Register(() => _abandoned.TrySetResult((UdfFailureReason.Cancelled, "the agent was cancelled")));
         IUdfHandler handler;
         try
         {
@@ -83,9 +83,9 @@ public sealed partial class UdfAgent
         catch (Exception ex)
         {
             _monitor.Stop();
-            await FailAsync(DescribeFailure("handler factory", ex), ex);
+            await FailAsync(UdfFailureReason.HandlerFactoryFailed, DescribeFailure("handler factory", ex), ex);
             await FinishAsync();
-            return new UdfAgentResult(_failure);
+            return Result;
         }
 
         if (handler.PointOwnership == PointOwnership.Borrowed)
@@ -107,16 +107,16 @@ public sealed partial class UdfAgent
         await monitor;
         if (_abandoned.Task.IsCompleted)
         {
-            var reason = await _abandoned.Task;
-            _log.Error("Giving up on the connection: {Reason}", reason);
-            RecordFailure(reason);
+            var (why, reason) = await _abandoned.Task;
+            _log.ForContext("Reason", why).Error("Giving up on the connection: {Error}", reason);
+            RecordFailure(why, reason);
             _writer.Abort(new TimeoutException(reason));
             // Ends the output stream once any stuck writer lets go; not awaited, since one may never let go.
             _ = _writer.CompleteAsync(reason).AsTask();
         }
 
         _stopping.Cancel();
-        return new UdfAgentResult(_failure);
+        return Result;
     }
 
     /// <summary>Starts the bounded drain without closing anything: the agent keeps serving until its input ends,
@@ -137,22 +137,25 @@ public sealed partial class UdfAgent
     internal static string DescribeFailure(string method, Exception ex) => $"{method}: {ex.GetType().Name}: {ex.Message}";
 
     /// <summary>The first fatal error: one ErrorResponse, then no more handler calls and input discarded.</summary>
-    internal async ValueTask FailAsync(string error, Exception? exception = null)
+    internal async ValueTask FailAsync(UdfFailureReason reason, string error, Exception? exception = null)
     {
-        if (!RecordFailure(error))
+        if (!RecordFailure(reason, error))
         {
-            _log.Warning(exception, "After the first error, also: {Error}", error);
+            _log.ForContext("Reason", reason).Warning(exception, "After the first error, also: {Error}", error);
             return;
         }
 
-        _log.Error(exception, "{Error}", error);
+        _log.ForContext("Reason", reason).Error(exception, "{Error}", error);
         StartDrainClock(error);
         _stopping.Cancel();
         // One lock hold for both: an emitter on another thread must not slip a frame in after the error.
         await _writer.WriteErrorAndCompleteAsync(error, $"the agent failed: {error}");
     }
 
-    private bool RecordFailure(string error) => Interlocked.CompareExchange(ref _failure, error, null) is null;
+    private UdfAgentResult Result => _failure is { } failure ? new UdfAgentResult(failure.Reason, failure.Error) : UdfAgentResult.Success;
+
+    private bool RecordFailure(UdfFailureReason reason, string error) =>
+        Interlocked.CompareExchange(ref _failure, new Failure(reason, error), null) is null;
 
     private async Task FinishAsync()
     {
@@ -173,7 +176,7 @@ public sealed partial class UdfAgent
 
         var deadline = _options.DrainTimeout ?? _monitor.EstimatedTimeout;
         _ = Task.Delay(deadline, _options.TimeProvider).ContinueWith(
-            _ => _abandoned.TrySetResult($"not finished {deadline.TotalSeconds:0.###}s after: {reason}"),
+            _ => _abandoned.TrySetResult((UdfFailureReason.DrainTimedOut, $"not finished {deadline.TotalSeconds:0.###}s after: {reason}")),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
@@ -181,14 +184,16 @@ public sealed partial class UdfAgent
 
     private void OnOutputLost(Exception ex)
     {
-        RecordFailure($"write error: {ex.Message}");
-        _abandoned.TrySetResult($"the output is closed: {ex.Message}");
+        RecordFailure(UdfFailureReason.OutputClosed, $"write error: {ex.Message}");
+        _abandoned.TrySetResult((UdfFailureReason.OutputClosed, $"the output is closed: {ex.Message}"));
     }
 
     private void OnHandlerHung(string method, TimeSpan running)
     {
         _workerHung.TrySetResult();
         var error = $"{method}: handler call has run for {running.TotalSeconds:0.#}s, longer than the maximum handler time of {_options.MaxHandlerTime.TotalSeconds:0.#}s";
-        _ = FailAsync(error).AsTask();
+        _ = FailAsync(UdfFailureReason.HandlerHung, error).AsTask();
     }
+
+    private sealed record Failure(UdfFailureReason Reason, string Error);
 }

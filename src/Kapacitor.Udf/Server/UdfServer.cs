@@ -320,7 +320,7 @@ public sealed class UdfServer : IAsyncDisposable
             }
             else
             {
-                connection.Log.Warning("Connection closed after a failure: {Error}", result.Error);
+                connection.Log.ForContext("Reason", result.Reason).Warning("Connection closed after a failure: {Error}", result.Error);
             }
         }
         catch (Exception ex)

@@ -53,7 +53,7 @@ internal sealed class UdfServerConnection
     {
         try
         {
-            await _agent.FailAsync(reason).AsTask().WaitAsync(limit, time).ConfigureAwait(false);
+            await _agent.FailAsync(UdfFailureReason.ServerStopping, reason).AsTask().WaitAsync(limit, time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -195,6 +195,6 @@ public class UdfAgentOutputTests
 
         var result = await harness.WaitForExitAsync();
         result.ExitCode.Should().Be(1);
-        result.Error.Should().StartWith("write error:");
+        result.Reason.Should().Be(UdfFailureReason.OutputClosed);
     }
 }
