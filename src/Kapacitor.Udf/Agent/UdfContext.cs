@@ -92,7 +92,7 @@ public sealed class UdfContext : IUdfOutput
             }
             catch (Exception ex)
             {
-                await _agent.FailAsync(UdfFailureReason.BackgroundWorkFailed, UdfAgent.DescribeFailure(name, ex), ex).ConfigureAwait(false);
+                await _agent.FailAsync(new AgentFailure(UdfFailureReason.BackgroundWorkFailed, AgentFailure.Describe(name, ex), ex)).ConfigureAwait(false);
             }
         });
     }

@@ -176,9 +176,11 @@ public static partial class UdfHost
         Console.SetOut(new StderrWriter());
 
         var log = options.Logger ?? UdfLogging.CreateLazyStderrLogger();
+        // STDIN and STDOUT each have a thread of their own with blocking calls: a blocked read is "no input yet", a
+        // blocked write is back-pressure, and neither depends on the thread pool.
         var input = PipeReader.Create(new BlockingStream(stdin), new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4 * 1024));
-        var output = PipeWriter.Create(new BlockingStream(stdout), new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024));
-        var agent = new UdfAgent(input, output, handlerFactory, options.Agent with { Logger = log });
+        var (output, outputDrained) = OutputPump.Start(stdout);
+        var agent = new UdfAgent(input, output, handlerFactory, options.Agent with { Logger = log }, readerThread: true);
 
         // systemd and Ctrl-C signal the whole process group, kapacitord included: Kapacitor will close our input,
         // so keep serving until it does, within the drain deadline.
@@ -187,6 +189,8 @@ public static partial class UdfHost
 
         var result = await agent.RunAsync();
         GuardAgainstLingering(result.ExitCode, log);
+        // Everything the agent wrote reaches STDOUT before the process exits (bounded by the linger guard).
+        await outputDrained;
         return result.ExitCode;
     }
 

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Testing;
-using Serilog.Core;
 
 namespace Kapacitor.Udf.Tests.Agent;
 
@@ -57,32 +56,32 @@ public class KeepaliveMonitorTests
     }
 
     [Fact]
-    public async Task Tick_NoCallRunning_SendsNothing()
+    public void Tick_NoCallRunning_SendsNothing()
     {
         var monitor = CreateMonitor(out var clock, out var output);
 
         for (var i = 0; i < 100; i++)
         {
             clock.Advance(KeepaliveMonitor.TickPeriod);
-            await monitor.Tick();
+            monitor.Tick(clock.GetTimestamp());
         }
 
         output.Reader.TryRead(out var result).Should().BeFalse(result.Buffer.Length.ToString());
     }
 
     [Fact]
-    public async Task Tick_CallRunningSilently_HeartbeatEveryHeartbeatPeriod()
+    public void Tick_CallRunningSilently_HeartbeatEveryHeartbeatPeriod()
     {
         var monitor = CreateMonitor(out var clock, out var output);
 
         monitor.CallStarted("Point");
         clock.Advance(KeepaliveMonitor.TickPeriod);
-        await monitor.Tick(); // the first look starts the silence
+        monitor.Tick(clock.GetTimestamp()); // the first look starts the silence
         var beats = 0;
         for (var i = 0; i < 40; i++) // 10 s in ticks
         {
             clock.Advance(KeepaliveMonitor.TickPeriod);
-            await monitor.Tick();
+            monitor.Tick(clock.GetTimestamp());
             if (output.Reader.TryRead(out var result))
             {
                 beats++;
@@ -99,7 +98,10 @@ public class KeepaliveMonitorTests
     {
         clock = new ManualTimeProvider();
         output = new Pipe();
-        var writer = new ResponseWriter(output.Writer, 1024, 1024, () => false, _ => { });
-        return new KeepaliveMonitor(clock, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(5), Logger.None, writer, (_, _) => { });
+        var options = new UdfAgentOptions { TimeProvider = clock, DefaultKeepaliveTimeout = TimeSpan.FromSeconds(10), MaxHandlerTime = TimeSpan.FromMinutes(5) };
+        var activity = new InputActivity();
+        var sweeper = AgentSweeper.For(clock);
+        var writer = new ResponseWriter(output.Writer, options, activity, sweeper, _ => { });
+        return new KeepaliveMonitor(options, writer, activity, sweeper, (_, _) => { }, _ => { });
     }
 }

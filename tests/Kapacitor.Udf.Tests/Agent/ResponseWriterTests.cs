@@ -12,7 +12,7 @@ public class ResponseWriterTests
     {
         // Requirement 7: an empty Response panics kapacitord (#2132).
         var pipe = new Pipe();
-        var writer = new ResponseWriter(pipe.Writer, 1024, 1024, () => false, _ => { });
+        var writer = NewWriter(pipe);
 
         var write = async () => await writer.WriteManagementAsync(new Response());
 
@@ -27,7 +27,7 @@ public class ResponseWriterTests
     {
         // Requirement 21: size >= 0 and the real count.
         var pipe = new Pipe();
-        var writer = new ResponseWriter(pipe.Writer, 1024, 1024, () => false, _ => { });
+        var writer = NewWriter(pipe);
         await writer.OpenDataGateAsync();
         var begin = new BeginBatch { Name = "cpu", Size = -5 };
 
@@ -40,4 +40,7 @@ public class ResponseWriterTests
         frames[0].Begin.Size.Should().Be(2);
         begin.Size.Should().Be(-5);
     }
+
+    private static ResponseWriter NewWriter(Pipe pipe) =>
+        new(pipe.Writer, new UdfAgentOptions(), new InputActivity(), AgentSweeper.For(TimeProvider.System), _ => { });
 }
