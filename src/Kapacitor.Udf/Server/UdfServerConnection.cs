@@ -31,8 +31,8 @@ internal sealed class UdfServerConnection
         _stream = new NetworkStream(socket, ownsSocket: false);
         // Asynchronous socket I/O: no thread waits on an idle connection. Zero-byte reads wait for data before a
         // buffer is rented, and a flushed writer gives its buffer back, so an idle connection holds no buffer.
-        var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true, useZeroByteReads: true));
-        var output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
+        var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true, useZeroByteReads: true));
+        var output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
         _agent = new UdfAgent(input, output, handlerFactory, options with { Logger = log });
     }
 
