@@ -133,6 +133,9 @@ public sealed class UdfAgent
     /// <summary>The largest frame accepted, which every snapshot must fit (see <see cref="UdfContext.MaxFrameSize"/>).</summary>
     internal long MaxFrameSize => _options.MaxFrameSize;
 
+    /// <summary>Whether nothing is in hand, queued or being handled; for tests.</summary>
+    internal bool IsInputIdle => _activity.IsIdle;
+
     /// <summary>Whether the reader is waiting for queued large requests to be handled (back-pressure); for tests.</summary>
     internal bool IsWaitingForQueueRoom => _largeRequests.IsWaiting;
 
