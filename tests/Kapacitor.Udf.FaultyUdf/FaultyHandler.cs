@@ -11,7 +11,8 @@ namespace Kapacitor.Udf.FaultyUdf;
 /// <c>block</c> (the point call at <c>faultAfter</c> creates <c>SIGNALS/blocked-TASKID</c>, then blocks its thread until
 /// the file <c>SIGNALS/release</c> exists: <c>.signals('DIR')</c>), <c>lockstep</c> (every point call takes <c>.delayMs(N)</c>, then, from the second on,
 /// blocks until the test has read the previous answer: the file <c>SIGNALS/read-K</c> for the previous point K).
-/// Both block as a model or database client would, with the next point already queued.
+/// Both block as a model or database client would, with the next point already queued. <c>starve</c> blocks every
+/// thread-pool thread there is (and every one the pool adds later) from Init on, as careless user code could.
 /// </summary>
 internal sealed class FaultyHandler : IUdfHandler
 {
@@ -84,6 +85,11 @@ internal sealed class FaultyHandler : IUdfHandler
             throw new InvalidOperationException($"{Injected} in Init");
         }
 
+        if (_fault == "starve")
+        {
+            StarveThreadPool();
+        }
+
         if (_fault == "background")
         {
             _context.StartBackground("emitter", async stopping =>
@@ -146,6 +152,26 @@ internal sealed class FaultyHandler : IUdfHandler
         }
 
         return _context.EmitPointAsync(point);
+    }
+
+    // Work items that never return, more than the pool has threads, and a timer that queues more every 100 ms.
+    private static void StarveThreadPool()
+    {
+        static void Block() => ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.Sleep(Timeout.Infinite), null);
+        for (var i = 0; i < 4 * Environment.ProcessorCount + 16; i++)
+        {
+            Block();
+        }
+
+        var more = new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(100);
+                Block();
+            }
+        }) { IsBackground = true };
+        more.Start();
     }
 
     // Blocks the calling thread, as a synchronous client call would, until the test creates the file.

@@ -23,7 +23,8 @@ internal sealed class HandlerStrand : SynchronizationContext
     /// <returns>A task with the loop's outcome.</returns>
     public Task Start(Func<Task> loop)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Completed inline: what waits for the loop continues where it ended, never through the thread pool.
+        var done = new TaskCompletionSource();
         Post(static s =>
         {
             var (loop, done) = ((Func<Task>, TaskCompletionSource))s!;
@@ -37,7 +38,9 @@ internal sealed class HandlerStrand : SynchronizationContext
                 task = Task.FromException(ex);
             }
 
-            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => done.SetFromTask(task));
+            // Completed on the thread that ends the loop: an await-style continuation would go to the thread pool
+            // here (none is run inline while the strand is the current SynchronizationContext).
+            task.ContinueWith(static (t, d) => ((TaskCompletionSource)d!).SetFromTask(t), done, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }, (loop, done));
         return done.Task;
     }

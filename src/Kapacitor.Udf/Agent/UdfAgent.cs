@@ -36,8 +36,10 @@ public sealed class UdfAgent
     private readonly KeepaliveMonitor _monitor;
     private readonly RequestReader _reader;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly TaskCompletionSource<AgentFailure> _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _workerHung = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run on the thread that completes these (a sweep, a dying reader or worker): the lifecycle's waits
+    // must not need the thread pool, which user code may starve (process mode runs RunAsync on a thread of its own).
+    private readonly TaskCompletionSource<AgentFailure> _abandoned = new();
+    private readonly TaskCompletionSource _workerHung = new();
     private AgentFailure? _failure;
     private int _started;
 
@@ -166,10 +168,26 @@ public sealed class UdfAgent
     /// <summary>Starts the drain deadline (the first reason wins).</summary>
     internal void StartDrain(string reason) => _monitor.StartDrainDeadline(_options.DrainTimeout ?? _monitor.EstimatedTimeout, reason);
 
-    // The handler, then the reader and the worker; null when the factory failed (already reported).
+    // The handler is created on its strand, so user code never runs on the caller's thread or the pool's; then the
+    // reader starts. Null when the factory failed (already reported) or the agent was abandoned meanwhile.
     private async Task<Task?> StartAsync()
     {
+        var created = new TaskCompletionSource<bool>();
+        var working = new HandlerStrand(HandlerThreads.Shared).Start(() => WorkAsync(created));
+        if (await Task.WhenAny(created.Task, _abandoned.Task) != created.Task || !await created.Task)
+        {
+            return null;
+        }
+
+        var reading = _readerThread ? DedicatedThread.Start("udf-reader", _reader.RunAsync) : Task.Run(_reader.RunAsync);
+        return Task.WhenAll(reading, Task.WhenAny(working, _workerHung.Task));
+    }
+
+    // On the strand: the handler factory (watched like a call: heartbeats, the maximum handler time), then the worker.
+    private async Task WorkAsync(TaskCompletionSource<bool> created)
+    {
         IUdfHandler handler;
+        _monitor.CallStarted("handler factory");
         try
         {
             handler = _handlerFactory(Context);
@@ -178,7 +196,12 @@ public sealed class UdfAgent
         {
             await FailAsync(new AgentFailure(UdfFailureReason.HandlerFactoryFailed, AgentFailure.Describe("handler factory", ex), ex));
             await FinishAsync();
-            return null;
+            created.SetResult(false);
+            return;
+        }
+        finally
+        {
+            _monitor.CallFinished();
         }
 
         if (handler.PointOwnership == PointOwnership.Borrowed)
@@ -186,10 +209,8 @@ public sealed class UdfAgent
             _decoder.ReusePoints();
         }
 
-        var worker = new HandlerWorker(this, handler, _queue.Reader, _largeRequests, _activity, _writer, _monitor, _decoder);
-        var working = new HandlerStrand(HandlerThreads.Shared).Start(worker.RunAsync);
-        var reading = _readerThread ? DedicatedThread.Start("udf-reader", _reader.RunAsync) : Task.Run(_reader.RunAsync);
-        return Task.WhenAll(reading, Task.WhenAny(working, _workerHung.Task));
+        created.SetResult(true);
+        await new HandlerWorker(this, handler, _queue.Reader, _largeRequests, _activity, _writer, _monitor, _decoder).RunAsync();
     }
 
     private async Task FinishAsync()

@@ -29,7 +29,6 @@ public static partial class UdfHost
     // How long a finished UDF may linger (a foreground thread of the user's) before it is made to exit:
     // Kapacitor waits for the process with no timeout, so a lingering UDF hangs task stop (reference §2.9).
     private static readonly TimeSpan LingerLimit = TimeSpan.FromSeconds(5);
-    private static Timer? s_lingerGuard;
 
     /// <summary>Runs one UDF in the mode the command line selects (see <see cref="UdfHost"/>); logs go to STDERR.</summary>
     /// <param name="args">The command line: none for process mode, <c>--socket PATH</c> for socket mode,
@@ -168,7 +167,12 @@ public static partial class UdfHost
         return 2;
     }
 
-    private static async Task<int> RunProcessAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options)
+    // The whole process-mode run happens on a thread of its own, so neither the protocol nor the exit waits for the
+    // thread pool, which user code may starve.
+    private static Task<int> RunProcessAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options) =>
+        DedicatedThread.Start("udf-main", () => RunProcessHereAsync(handlerFactory, options));
+
+    private static async Task<int> RunProcessHereAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options)
     {
         // STDOUT carries frames only (requirement 2): take the raw stream, then send every Console.Out write to STDERR.
         var stdin = Console.OpenStandardInput();
@@ -200,16 +204,14 @@ public static partial class UdfHost
         agent.BeginDrain($"{signal.Signal} received");
     }
 
+    // A thread, not a timer: timers fire on the thread pool.
     private static void GuardAgainstLingering(int exitCode, ILogger log) =>
-        s_lingerGuard = new Timer(
-            _ =>
-            {
-                log.Error("The UDF finished {Limit} ago but the process is still running (a foreground thread?); exiting", LingerLimit);
-                Environment.Exit(exitCode);
-            },
-            null,
-            LingerLimit,
-            Timeout.InfiniteTimeSpan);
+        new Thread(() =>
+        {
+            Thread.Sleep(LingerLimit);
+            log.Error("The UDF finished {Limit} ago but the process is still running (a foreground thread?); exiting", LingerLimit);
+            Environment.Exit(exitCode);
+        }) { IsBackground = true, Name = "udf-linger" }.Start();
 
     private static string Help(UdfCatalog catalog)
     {
