@@ -35,7 +35,8 @@ internal sealed partial class ResponseWriter
     private readonly PipeWriter _output;
     private readonly long _maxHeldBytes;
     private readonly Action<Exception> _onOutputLost;
-    private readonly TaskCompletionSource _gateOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed inline: emitters waiting for the gate resume in their own context, not via the thread pool.
+    private readonly TaskCompletionSource _gateOpened = new();
     private readonly Response _scratch = new();
     private readonly DataFrameEncoder _encoder = new();
     private ArrayBufferWriter<byte>? _held;
