@@ -22,6 +22,11 @@ internal static class CoreCommands
         DefaultValueFactory = _ => 3,
     };
 
+    private static readonly Option<double?> MaxOutputDelayMs = new("--max-output-delay")
+    {
+        Description = "The stamp UDF's MaxOutputDelay in milliseconds (default: the agent's default).",
+    };
+
     private static readonly Option<FileInfo> ServerExe = new("--exe")
     {
         Description = "The socket UDF server (executable or .dll run with dotnet).",
@@ -56,24 +61,28 @@ internal static class CoreCommands
     {
         var latency = new Command("latency", "Output latency p50/p99/max from the handler's emit to the answer read: (a) a fast handler at 10,000 points/s, (b) a handler taking 5 ms per point with input at 1,000 points/s, (c) a fast handler at full speed.")
         {
-            LatencyPoints, LatencyRepeat,
+            LatencyPoints, LatencyRepeat, MaxOutputDelayMs,
         };
         latency.SetAction(async (result, _) =>
         {
             var points = result.GetValue(LatencyPoints);
             var self = SelfCommand();
+            string[] Udf(int handlerMs) => result.GetValue(MaxOutputDelayMs) is { } delay
+                ? [.. self.Args, StampUdf.Command, $"{handlerMs}", delay.ToString(CultureInfo.InvariantCulture)]
+                : [.. self.Args, StampUdf.Command, $"{handlerMs}"];
             var rows = new List<OutputLatency.Result>();
             for (var run = 0; run < result.GetValue(LatencyRepeat); run++)
             {
-                rows.Add(await OutputLatency.RunAsync("a: fast handler, 10k points/s", self.Exe, [.. self.Args, StampUdf.Command, "0"], points, 10_000, 0));
-                rows.Add(await OutputLatency.RunAsync("b: 5 ms handler, 1k points/s", self.Exe, [.. self.Args, StampUdf.Command, "5"], points / 10, 1_000, 5));
-                rows.Add(await OutputLatency.RunAsync("c: fast handler, full speed", self.Exe, [.. self.Args, StampUdf.Command, "0"], points * 10, 0, 0));
+                rows.Add(await OutputLatency.RunAsync("a: fast handler, 10k points/s", self.Exe, Udf(0), points, 10_000, 0));
+                rows.Add(await OutputLatency.RunAsync("b: 5 ms handler, 1k points/s", self.Exe, Udf(5), points / 10, 1_000, 5));
+                rows.Add(await OutputLatency.RunAsync("c: fast handler, full speed", self.Exe, Udf(0), points * 10, 0, 0));
             }
 
-            Console.WriteLine($"{Header()}\n| case | points | answered | p50 ms | p99 ms | max ms | s | error |\n|---|---|---|---|---|---|---|---|");
+            Console.WriteLine($"{Header()}, MaxOutputDelay {result.GetValue(MaxOutputDelayMs)?.ToString(CultureInfo.InvariantCulture) ?? "default"} ms");
+            Console.WriteLine("| case | points | answered | p50 ms | p99 ms | max ms | points/s | UDF CPU µs/point | error |\n|---|---|---|---|---|---|---|---|---|");
             foreach (var r in rows)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Case} | {r.Points} | {r.Answered} | {r.P50:0.000} | {r.P99:0.000} | {r.Max:0.000} | {r.Seconds:0.0} | {r.Error} |"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Case} | {r.Points} | {r.Answered} | {r.P50:0.000} | {r.P99:0.000} | {r.Max:0.000} | {r.PointsPerSecond:#,0} | {r.CpuMicrosPerPoint:0.00} | {r.Error} |"));
             }
 
             return rows.All(r => r.Error is null && r.Answered == r.Points) ? 0 : 1;

@@ -14,18 +14,21 @@ internal static class OutputLatency
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>One run's figures; latencies in milliseconds.</summary>
-    public sealed record Result(string Case, int Points, double Rate, int HandlerMs, double P50, double P99, double Max, int Answered, double Seconds, string? Error);
+    /// <summary>One run's figures: latencies in milliseconds over the points after the first tenth (JIT warm-up);
+    /// points/s from the first point written to the last answer read; the UDF's whole-process CPU per point.</summary>
+    public sealed record Result(string Case, int Points, double Rate, int HandlerMs, double P50, double P99, double Max, int Answered, double PointsPerSecond, double CpuMicrosPerPoint, string? Error);
 
     /// <summary>Sends <paramref name="points"/> points at <paramref name="rate"/> per second (0: as fast as the UDF
     /// takes them) to <paramref name="udf"/> started with <paramref name="args"/>, and times every answer.</summary>
     public static async Task<Result> RunAsync(string name, string udf, IReadOnlyList<string> args, int points, double rate, int handlerMs)
     {
+        var childrenCpu = Rusage.Children();
         using var process = Start(udf, args);
         var input = process.StandardInput.BaseStream;
         var latencies = new double[points];
         var answered = 0;
-        var started = Stopwatch.GetTimestamp();
+        var started = 0L;
+        var seconds = double.NaN;
         string? error = null;
         try
         {
@@ -37,11 +40,13 @@ internal static class OutputLatency
                 throw new InvalidOperationException("the UDF did not answer Init with success");
             }
 
+            started = Stopwatch.GetTimestamp();
             var reading = Task.Factory.StartNew(() => Read(reader, latencies, ref answered), TaskCreationOptions.LongRunning);
             Send(input, points, rate);
             try
             {
                 await reading.WaitAsync(Patience);
+                seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             }
             catch (TimeoutException)
             {
@@ -63,10 +68,12 @@ internal static class OutputLatency
             }
         }
 
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var got = latencies.Take(answered).ToArray();
+        // Reaped (WaitForExit or Kill above, then Dispose): its CPU is in the children's totals now.
+        process.WaitForExit();
+        var cpu = Rusage.Children() - childrenCpu;
+        var got = latencies.Skip(points / 10).Take(Math.Max(0, answered - (points / 10))).ToArray();
         return new Result(name, points, rate, handlerMs, Stats.Percentile(got, 50) ?? double.NaN, Stats.Percentile(got, 99) ?? double.NaN,
-            got.Length > 0 ? got.Max() : double.NaN, answered, seconds, error);
+            got.Length > 0 ? got.Max() : double.NaN, answered, points / seconds, cpu.TotalMicroseconds / points, error);
     }
 
     // Paced by the clock: every point whose time has come goes out in one write (with 1 ms sleeps, bursts of
@@ -103,6 +110,12 @@ internal static class OutputLatency
         while (answered < latencies.Length && reader.Next() is { } response)
         {
             var now = Stopwatch.GetTimestamp();
+            if (response.MessageCase == Response.MessageOneofCase.Keepalive)
+            {
+                // A heartbeat while calls run long: not an answer.
+                continue;
+            }
+
             if (response.MessageCase != Response.MessageOneofCase.Point)
             {
                 throw new InvalidOperationException($"unexpected answer {response}");

@@ -6,7 +6,8 @@ using Kapacitor.Udf.Protocol;
 namespace Kapacitor.Udf.LoadTool.Core;
 
 /// <summary>
-/// The UDF the output-latency runs drive (<c>kapacitor-udf-load stamp-udf [HANDLER_MS]</c>, process mode): echoes
+/// The UDF the output-latency runs drive (<c>kapacitor-udf-load stamp-udf [HANDLER_MS [MAX_OUTPUT_DELAY_MS]]</c>,
+/// process mode, the agent's default delay when the second is absent): echoes
 /// each point after blocking for HANDLER_MS (as a model or database call would), stamping
 /// <see cref="Stopwatch.GetTimestamp"/> into the field <see cref="Field"/> right before the emit. Stopwatch is
 /// CLOCK_MONOTONIC on Linux, the same clock in every process, so the reader's own timestamp minus the stamp is the
@@ -33,7 +34,13 @@ internal sealed class StampUdf : IUdfHandler
     public static Task<int> RunAsync(string[] args)
     {
         var handlerMs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
-        return UdfHost.RunAsync([], ctx => new StampUdf(ctx, handlerMs));
+        var options = new UdfHostOptions();
+        if (args.Length > 2)
+        {
+            options = new UdfHostOptions { Agent = options.Agent with { MaxOutputDelay = TimeSpan.FromMilliseconds(double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)) } };
+        }
+
+        return UdfHost.RunAsync([], ctx => new StampUdf(ctx, handlerMs), options);
     }
 
     public ValueTask<InfoResponse> InfoAsync() =>

@@ -7,8 +7,9 @@ namespace Kapacitor.Udf.Agent;
 /// <see cref="HandlerThreads"/> for starvation, each when due, and runs the continuations of what those sweeps
 /// started (it is its own <see cref="SynchronizationContext"/>), so none of this needs the thread pool.
 /// </summary>
-/// <remarks>A background thread that sleeps until the next deadline (<see cref="Monitor.Wait(object, int)"/>, about
-/// 1 ms resolution, so deadlines are looked at <see cref="Lateness"/> early) or until woken for an earlier one.</remarks>
+/// <remarks>A background thread that sleeps until the next deadline or until woken for an earlier one.
+/// <see cref="Monitor.Wait(object, int)"/> has millisecond resolution and the thread may be scheduled late, so the
+/// sweeper aims <see cref="Lateness"/> before each deadline.</remarks>
 internal sealed class SweeperThread : SynchronizationContext
 {
     /// <summary>How late a wait may end: the resolution of <see cref="Monitor.Wait(object, int)"/>.</summary>
@@ -96,14 +97,15 @@ internal sealed class SweeperThread : SynchronizationContext
                     return item;
                 }
 
-                var wait = _wakeAt == long.MaxValue ? Timeout.Infinite : Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _wakeAt).TotalMilliseconds;
-                if (wait != Timeout.Infinite && wait < 1)
+                var now = Stopwatch.GetTimestamp();
+                if (now >= _wakeAt)
                 {
                     _wakeAt = long.MaxValue;
                     return null;
                 }
 
-                Monitor.Wait(_posted, wait == Timeout.Infinite ? Timeout.Infinite : (int)Math.Min(wait, int.MaxValue));
+                // Rounded up: waking early would find nothing due and spin until it is.
+                Monitor.Wait(_posted, _wakeAt == long.MaxValue ? Timeout.Infinite : (int)Math.Min(Math.Ceiling(Stopwatch.GetElapsedTime(now, _wakeAt).TotalMilliseconds), int.MaxValue));
             }
         }
     }
