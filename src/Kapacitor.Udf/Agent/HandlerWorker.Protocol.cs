@@ -119,8 +119,9 @@ internal sealed partial class HandlerWorker
     // BeginBatch, point, EndBatch: checked against the sequence so far, then handed to the handler.
     private async ValueTask DataAsync<T>(string method, T message, Func<IUdfHandler, T, ValueTask> call)
     {
-        if (await RejectAsync(Violation(method)))
+        if (Violation(method) is { } violation)
         {
+            await RejectAsync(violation);
             return;
         }
 
@@ -153,16 +154,8 @@ internal sealed partial class HandlerWorker
         static string Article(string method) => method == "EndBatch" ? "an" : "a";
     }
 
-    private async ValueTask<bool> RejectAsync(string? violation)
-    {
-        if (violation is null)
-        {
-            return false;
-        }
-
-        await _agent.FailAsync(new AgentFailure(UdfFailureReason.ProtocolViolation, $"protocol error: {violation}"));
-        return true;
-    }
+    private ValueTask RejectAsync(string violation) =>
+        _agent.FailAsync(new AgentFailure(UdfFailureReason.ProtocolViolation, $"protocol error: {violation}"));
 
     // Data flows once Kapacitor can read it: after the Restore answer or at the first data request.
     private async ValueTask OpenGateOnceAsync()

@@ -170,29 +170,25 @@ internal sealed class RequestReader
                 _unknownRequests.Warn(_position);
                 break;
             default:
-                await QueueAsync(request, payload.Length);
+                // Large requests share one maximum frame of room; small ones are bounded by the queue's capacity.
+                var budget = payload.Length > RequestDecoder.MaxFastFrameSize ? payload.Length : 0;
+                _activity.Begin();
+                try
+                {
+                    if (budget > 0)
+                    {
+                        await _largeRequests.ReserveAsync(budget, _agent.Stopping);
+                    }
+
+                    await _queue.WriteAsync(new QueuedRequest(request, budget), _agent.Stopping);
+                }
+                catch (OperationCanceledException) when (_agent.HasFailed)
+                {
+                    // The agent failed while this request waited for room (a hung call): it will never be handled.
+                    _activity.End();
+                }
+
                 break;
-        }
-    }
-
-    private async ValueTask QueueAsync(Request request, long size)
-    {
-        // Large requests share one maximum frame of room; small ones are bounded by the queue's capacity.
-        var budget = size > RequestDecoder.MaxFastFrameSize ? size : 0;
-        _activity.Begin();
-        try
-        {
-            if (budget > 0)
-            {
-                await _largeRequests.ReserveAsync(budget, _agent.Stopping);
-            }
-
-            await _queue.WriteAsync(new QueuedRequest(request, budget), _agent.Stopping);
-        }
-        catch (OperationCanceledException) when (_agent.HasFailed)
-        {
-            // The agent failed while this request waited for room (a hung call): it will never be handled.
-            _activity.End();
         }
     }
 
@@ -201,12 +197,14 @@ internal sealed class RequestReader
     private async ValueTask QueueReadFailureAsync(AgentFailure failure)
     {
         _agent.StartDrain(failure.Error);
+        _activity.Begin();
         try
         {
             await _queue.WriteAsync(new QueuedRequest(new Request(), 0, failure), _agent.Stopping);
         }
         catch (OperationCanceledException)
         {
+            _activity.End();
             // The agent failed while the queue was full (a hung call): this error comes second, and is logged as such.
             await _agent.FailAsync(failure);
         }

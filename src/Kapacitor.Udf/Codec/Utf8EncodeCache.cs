@@ -6,7 +6,7 @@ namespace Kapacitor.Udf.Codec;
 /// <summary>
 /// Remembers the UTF-8 bytes of strings by object identity: points echoed or built from decoded input reuse the
 /// same string objects (interned by <see cref="Utf8StringCache"/>), and literals in handler code are single objects,
-/// so each is encoded once. Direct-mapped and bounded (16 slots, doubling while lookups keep missing, up to
+/// so each is encoded once. Direct-mapped and bounded (64 slots, doubling while lookups keep missing, up to
 /// 1024). Not thread-safe (used under the
 /// writer's lock).
 /// </summary>
@@ -17,7 +17,7 @@ internal sealed class Utf8EncodeCache
     private int _mask;
     private CacheGrowth _growth;
 
-    public Utf8EncodeCache(int maxSlots = 1024, int initialSlots = 16)
+    public Utf8EncodeCache(int maxSlots = 1024, int initialSlots = 64)
     {
         _maxSlots = maxSlots;
         _slots = new (string?, byte[])[initialSlots];

@@ -7,7 +7,7 @@ namespace Kapacitor.Udf.Codec;
 /// <summary>
 /// Turns UTF-8 bytes into strings, reusing one string object for bytes seen before: measurement, database, tag keys
 /// and values and field keys repeat on every point. Direct-mapped and bounded, so memory stays bounded however
-/// many distinct tag values a connection carries (a newcomer simply replaces the slot's occupant); it starts at 16
+/// many distinct tag values a connection carries (a newcomer simply replaces the slot's occupant); it starts at 64
 /// slots and doubles while lookups keep missing (<see cref="CacheGrowth"/>). Strictly
 /// validates UTF-8 (Google.Protobuf would silently substitute U+FFFD; Go's protobuf rejects it). One per connection;
 /// not thread-safe.
@@ -22,7 +22,7 @@ internal sealed class Utf8StringCache
     private int _mask;
     private CacheGrowth _growth;
 
-    public Utf8StringCache(int maxSlots = 4096, int initialSlots = 16)
+    public Utf8StringCache(int maxSlots = 4096, int initialSlots = 64)
     {
         if (maxSlots <= 0 || (maxSlots & (maxSlots - 1)) != 0 || initialSlots <= 0 || (initialSlots & (initialSlots - 1)) != 0 || initialSlots > maxSlots)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Kapacitor.Udf.Agent;
 
@@ -25,16 +26,32 @@ internal static class OutputPump
         return (pipe.Writer, drained);
     }
 
+    // The pipe hands data over in 4 KiB segments: gathered into writes of up to 64 KiB, one system call each.
+    private const int WriteSize = 64 * 1024;
+
     private static async Task PumpAsync(PipeReader reader, Stream output)
     {
+        var gather = new byte[WriteSize];
         try
         {
             while (true)
             {
                 var result = await reader.ReadAsync();
-                foreach (var segment in result.Buffer)
+                var buffer = result.Buffer;
+                while (!buffer.IsEmpty)
                 {
-                    output.Write(segment.Span);
+                    var chunk = buffer.Slice(0, Math.Min(buffer.Length, WriteSize));
+                    if (chunk.IsSingleSegment)
+                    {
+                        output.Write(chunk.FirstSpan);
+                    }
+                    else
+                    {
+                        chunk.CopyTo(gather);
+                        output.Write(gather, 0, (int)chunk.Length);
+                    }
+
+                    buffer = buffer.Slice(chunk.End);
                 }
 
                 output.Flush();
