@@ -33,21 +33,11 @@ internal sealed class HandlerThreads
     private readonly long _starvationTicks = (long)(StarvationDelay.TotalSeconds * Stopwatch.Frequency);
     private bool _checkArmed;
 
-    private HandlerThreads(int running) => _running = running;
+    /// <summary>A pool running up to <paramref name="running"/> calls at once (tests use their own; agents use
+    /// <see cref="Shared"/>, which the sweeper thread checks for starvation).</summary>
+    internal HandlerThreads(int running) => _running = running;
 
     public static HandlerThreads Shared { get; } = new(Environment.ProcessorCount);
-
-    /// <summary>How many threads exist now (running, blocked or idle); for tests and diagnostics.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _workers.Count;
-            }
-        }
-    }
 
     /// <summary>Queues <paramref name="strand"/> for a thread: an idle one, a new one while fewer than
     /// <see cref="Environment.ProcessorCount"/> are unblocked, or the next that frees up (the sweeper adds one if
