@@ -37,20 +37,20 @@ internal sealed class Utf8EncodeCache
         }
 
         var hash = RuntimeHelpers.GetHashCode(text);
-        var miss = !ReferenceEquals(_slots[hash & _mask].Key, text);
-        if (_growth.Record(miss, _slots.Length, _maxSlots))
+        ref var slot = ref _slots[hash & _mask];
+        if (ReferenceEquals(slot.Key, text))
+        {
+            return slot.Utf8;
+        }
+
+        if (_growth.Miss(_slots.Length, _maxSlots))
         {
             _slots = new (string?, byte[])[_slots.Length * 2];
             _mask = _slots.Length - 1;
-            miss = true;
+            slot = ref _slots[hash & _mask];
         }
 
-        ref var slot = ref _slots[hash & _mask];
-        if (miss)
-        {
-            slot = (text, Encoding.UTF8.GetBytes(text));
-        }
-
+        slot = (text, Encoding.UTF8.GetBytes(text));
         return slot.Utf8;
     }
 }

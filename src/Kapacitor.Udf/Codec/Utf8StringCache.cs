@@ -52,25 +52,22 @@ internal sealed class Utf8StringCache
 
         var hash = Hash(utf8);
         ref var entry = ref _entries[hash & _mask];
-        var found = entry;
-        var hit = found.Utf8 is { } bytes && utf8.SequenceEqual(bytes);
-        if (_growth.Record(!hit, _entries.Length, _maxSlots))
+        if (entry.Utf8 is { } bytes && utf8.SequenceEqual(bytes))
         {
-            // The old entries are dropped: the strings still in use come back on their next lookup.
-            _entries = new Entry[_entries.Length * 2];
-            _mask = _entries.Length - 1;
-            entry = ref _entries[hash & _mask];
-        }
-
-        if (hit)
-        {
-            entry = found;
-            return found.Value;
+            return entry.Value;
         }
 
         if (!Utf8.IsValid(utf8))
         {
             return null;
+        }
+
+        if (_growth.Miss(_entries.Length, _maxSlots))
+        {
+            // The old entries are dropped: the strings still in use come back on their next lookup.
+            _entries = new Entry[_entries.Length * 2];
+            _mask = _entries.Length - 1;
+            entry = ref _entries[hash & _mask];
         }
 
         var value = Encoding.UTF8.GetString(utf8);
