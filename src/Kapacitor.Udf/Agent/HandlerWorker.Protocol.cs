@@ -18,9 +18,9 @@ internal sealed partial class HandlerWorker
         Request.MessageOneofCase.Init => AnswerInitAsync(request.Init),
         Request.MessageOneofCase.Snapshot => AnswerSnapshotAsync(),
         Request.MessageOneofCase.Restore => AnswerRestoreAsync(request.Restore),
-        Request.MessageOneofCase.Begin => DataAsync("BeginBatch", request.Begin, static (h, b) => h.BeginBatchAsync(b)),
-        Request.MessageOneofCase.Point => DataAsync("Point", request.Point, static (h, p) => h.PointAsync(p)),
-        Request.MessageOneofCase.End => DataAsync("EndBatch", request.End, static (h, e) => h.EndBatchAsync(e)),
+        Request.MessageOneofCase.Begin => DataAsync(Data.BeginBatch, request.Begin, static (h, b) => h.BeginBatchAsync(b)),
+        Request.MessageOneofCase.Point => DataAsync(Data.Point, request.Point, static (h, p) => h.PointAsync(p)),
+        Request.MessageOneofCase.End => DataAsync(Data.EndBatch, request.End, static (h, e) => h.EndBatchAsync(e)),
         _ => ValueTask.CompletedTask,
     };
 
@@ -116,42 +116,52 @@ internal sealed partial class HandlerWorker
         await OpenGateOnceAsync();
     }
 
-    // BeginBatch, point, EndBatch: checked against the sequence so far, then handed to the handler.
-    private async ValueTask DataAsync<T>(string method, T message, Func<IUdfHandler, T, ValueTask> call)
+    private enum Data
     {
-        if (Violation(method) is { } violation)
+        BeginBatch,
+        Point,
+        EndBatch,
+    }
+
+    // The handler methods' names, as errors and the monitor name them.
+    private static readonly string[] DataNames = ["BeginBatch", "Point", "EndBatch"];
+
+    // BeginBatch, point, EndBatch: checked against the sequence so far, then handed to the handler.
+    private async ValueTask DataAsync<T>(Data kind, T message, Func<IUdfHandler, T, ValueTask> call)
+    {
+        if (Violation(kind) is { } violation)
         {
             await RejectAsync(violation);
             return;
         }
 
-        _inBatch = method == "BeginBatch" || (_inBatch && method != "EndBatch");
+        _inBatch = kind == Data.BeginBatch || (_inBatch && kind != Data.EndBatch);
         if (!_gateOpen)
         {
             await OpenGateOnceAsync();
         }
 
+        var method = DataNames[(int)kind];
         if (await CallAsync(method, message, call) is { } failure)
         {
             await FailHandlerAsync(method, failure);
         }
     }
 
-    private string? Violation(string method)
+    private string? Violation(Data kind)
     {
         var wantsBatch = _info?.Wants == EdgeType.Batch;
-        return method switch
+        return kind switch
         {
-            _ when !_initialized => method == "Point" ? "a point arrived before Init" : $"{Article(method)} {method} arrived before Init",
-            "BeginBatch" when !wantsBatch => "a BeginBatch arrived but this UDF wants STREAM",
-            "BeginBatch" when _inBatch => "a BeginBatch arrived while the previous batch was still open (no EndBatch)",
-            "EndBatch" when !wantsBatch => "an EndBatch arrived but this UDF wants STREAM",
-            "EndBatch" when !_inBatch => "an EndBatch arrived without a BeginBatch",
-            "Point" when wantsBatch && !_inBatch => "a point arrived outside a batch (no BeginBatch before it)",
+            Data.Point when !_initialized => "a point arrived before Init",
+            _ when !_initialized => $"{(kind == Data.EndBatch ? "an" : "a")} {DataNames[(int)kind]} arrived before Init",
+            Data.BeginBatch when !wantsBatch => "a BeginBatch arrived but this UDF wants STREAM",
+            Data.BeginBatch when _inBatch => "a BeginBatch arrived while the previous batch was still open (no EndBatch)",
+            Data.EndBatch when !wantsBatch => "an EndBatch arrived but this UDF wants STREAM",
+            Data.EndBatch when !_inBatch => "an EndBatch arrived without a BeginBatch",
+            Data.Point when wantsBatch && !_inBatch => "a point arrived outside a batch (no BeginBatch before it)",
             _ => null,
         };
-
-        static string Article(string method) => method == "EndBatch" ? "an" : "a";
     }
 
     private ValueTask RejectAsync(string violation) =>

@@ -234,6 +234,8 @@ public class UdfAgentErrorTests
 
     [Theory]
     [InlineData("point", "protocol error: a point arrived before Init")]
+    [InlineData("begin-before-init", "protocol error: a BeginBatch arrived before Init")]
+    [InlineData("end-before-init", "protocol error: an EndBatch arrived before Init")]
     [InlineData("begin-stream", "protocol error: a BeginBatch arrived but this UDF wants STREAM")]
     [InlineData("end-stream", "protocol error: an EndBatch arrived but this UDF wants STREAM")]
     [InlineData("end-without-begin", "protocol error: an EndBatch arrived without a BeginBatch")]
@@ -250,6 +252,8 @@ public class UdfAgentErrorTests
         var requests = scenario switch
         {
             "point" => new[] { Requests.Point(1) },
+            "begin-before-init" => [Requests.Begin()],
+            "end-before-init" => [Requests.End()],
             "begin-stream" => [Requests.Init(), Requests.Begin()],
             "end-stream" => [Requests.Init(), Requests.End()],
             "end-without-begin" => [Requests.Init(), Requests.End()],
