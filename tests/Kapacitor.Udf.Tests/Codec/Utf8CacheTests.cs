@@ -19,6 +19,15 @@ public class Utf8CacheTests
     }
 
     [Fact]
+    public void GetString_ExactlyTheCachedLength_Cached()
+    {
+        var cache = new Utf8StringCache();
+        var bytes = Encoding.UTF8.GetBytes(new string('x', Utf8StringCache.MaxCachedLength));
+
+        cache.GetString(bytes).Should().BeSameAs(cache.GetString(bytes));
+    }
+
+    [Fact]
     public void GetString_LongerThanTheCachedLength_DecodedEveryTime()
     {
         var cache = new Utf8StringCache();
@@ -107,6 +116,7 @@ public class Utf8CacheTests
 
         first.Should().Equal(Encoding.UTF8.GetBytes(text)).And.BeSameAs(second);
         cache.Get(new string('x', Utf8StringCache.MaxCachedLength + 1)).Should().BeNull("long strings are not cached");
+        cache.Get(new string('x', Utf8StringCache.MaxCachedLength)).Should().HaveCount(Utf8StringCache.MaxCachedLength);
     }
 
     [Fact]
