@@ -151,8 +151,14 @@ internal static class Program
         Recursive = true,
     };
 
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
+        // The output-latency UDF is this very tool, started by the latency command (Core/StampUdf.cs).
+        if (args is [Core.StampUdf.Command, ..])
+        {
+            return await Core.StampUdf.RunAsync(args);
+        }
+
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
         {
             Console.Error.WriteLine("kapacitor-udf-load measures with /proc and getrusage: Linux only");
@@ -210,7 +216,12 @@ internal static class Program
         root.Subcommands.Add(movingAverage);
         root.Subcommands.Add(outliers);
         root.Subcommands.Add(info);
-        return root.Parse(args).Invoke();
+        foreach (var command in Core.CoreCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return await root.Parse(args).InvokeAsync();
     }
 
     private static IUdfTargetFactory? Spawn(ParseResult args, FileInfo? exe) =>

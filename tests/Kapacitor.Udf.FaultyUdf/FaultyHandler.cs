@@ -7,7 +7,12 @@ namespace Kapacitor.Udf.FaultyUdf;
 /// <summary>
 /// A mirror (STREAM→STREAM, or BATCH→STREAM emitting each batch point) that fails on demand: <c>@faulty().fault('point').faultAfter(3)</c> echoes three points
 /// and throws on the fourth. Faults: <c>init</c>, <c>restore</c>, <c>snapshot</c> (after <c>faultAfter</c> good snapshots),
-/// <c>point</c>, <c>background</c> (a background emitter throws), <c>hang</c> (a point call that never returns).
+/// <c>point</c>, <c>background</c> (a background emitter throws), <c>hang</c> (a point call that never returns),
+/// <c>block</c> (the point call at <c>faultAfter</c> creates <c>SIGNALS/blocked-TASKID</c>, then blocks its thread until
+/// the file <c>SIGNALS/release</c> exists: <c>.signals('DIR')</c>), <c>lockstep</c> (every point call takes <c>.delayMs(N)</c>, then, from the second on,
+/// blocks until the test has read the previous answer: the file <c>SIGNALS/read-K</c> for the previous point K).
+/// Both block as a model or database client would, with the next point already queued. <c>starve</c> blocks every
+/// thread-pool thread there is (and every one the pool adds later) from Init on, as careless user code could.
 /// </summary>
 internal sealed class FaultyHandler : IUdfHandler
 {
@@ -28,6 +33,9 @@ internal sealed class FaultyHandler : IUdfHandler
     private readonly TaskCompletionSource _backgroundTrigger = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string _fault = "";
     private long _faultAfter;
+    private string _signals = "";
+    private string _taskId = "";
+    private long _delayMs;
     private long _points;
     private int _snapshots;
 
@@ -45,11 +53,14 @@ internal sealed class FaultyHandler : IUdfHandler
         {
             ["fault"] = new OptionInfo { ValueTypes = { Protocol.ValueType.String } },
             ["faultAfter"] = new OptionInfo { ValueTypes = { Protocol.ValueType.Int } },
+            ["signals"] = new OptionInfo { ValueTypes = { Protocol.ValueType.String } },
+            ["delayMs"] = new OptionInfo { ValueTypes = { Protocol.ValueType.Int } },
         },
     });
 
     public ValueTask<InitResponse> InitAsync(InitRequest request)
     {
+        _taskId = request.TaskID;
         foreach (var option in request.Options)
         {
             switch (option.Name)
@@ -60,12 +71,23 @@ internal sealed class FaultyHandler : IUdfHandler
                 case "faultAfter":
                     _faultAfter = option.Values[0].IntValue;
                     break;
+                case "signals":
+                    _signals = option.Values[0].StringValue;
+                    break;
+                case "delayMs":
+                    _delayMs = option.Values[0].IntValue;
+                    break;
             }
         }
 
         if (_fault == "init")
         {
             throw new InvalidOperationException($"{Injected} in Init");
+        }
+
+        if (_fault == "starve")
+        {
+            StarveThreadPool();
         }
 
         if (_fault == "background")
@@ -99,6 +121,15 @@ internal sealed class FaultyHandler : IUdfHandler
 
     public ValueTask PointAsync(Point point)
     {
+        if (_fault == "lockstep")
+        {
+            Thread.Sleep((int)_delayMs);
+            if (_points > 0)
+            {
+                WaitForFile($"read-{_points - 1}");
+            }
+        }
+
         if (_points++ == _faultAfter)
         {
             switch (_fault)
@@ -112,10 +143,45 @@ internal sealed class FaultyHandler : IUdfHandler
                 case "background":
                     _backgroundTrigger.TrySetResult();
                     break;
+                case "block":
+                    // Tells the test this call is blocked (its thread held), then waits to be released.
+                    File.WriteAllText(Path.Combine(_signals, $"blocked-{_taskId}"), "");
+                    WaitForFile("release");
+                    break;
             }
         }
 
         return _context.EmitPointAsync(point);
+    }
+
+    // Work items that never return, more than the pool has threads, and a timer that queues more every 100 ms.
+    private static void StarveThreadPool()
+    {
+        static void Block() => ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.Sleep(Timeout.Infinite), null);
+        for (var i = 0; i < 4 * Environment.ProcessorCount + 16; i++)
+        {
+            Block();
+        }
+
+        var more = new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(100);
+                Block();
+            }
+        }) { IsBackground = true };
+        more.Start();
+    }
+
+    // Blocks the calling thread, as a synchronous client call would, until the test creates the file.
+    private void WaitForFile(string name)
+    {
+        var path = Path.Combine(_signals, name);
+        while (!File.Exists(path))
+        {
+            Thread.Sleep(5);
+        }
     }
 
     public ValueTask EndBatchAsync(EndBatch end) => ValueTask.CompletedTask;

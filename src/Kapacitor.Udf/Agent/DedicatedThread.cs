@@ -4,38 +4,50 @@ namespace Kapacitor.Udf.Agent;
 /// Runs an async loop on its own thread: every continuation of the loop comes back to that thread.
 /// </summary>
 /// <remarks>
-/// The reader and the worker must not depend on the thread pool: a handler (or the user's other code) that blocks
-/// pool threads on a 2-core machine would otherwise delay keepalive answers past Kapacitor's timeout. The thread is
-/// a background thread, so a hung handler call never keeps the process alive.
+/// Process mode's reader, its STDOUT pump and its lifecycle, and the server's accept loop must not depend on the
+/// thread pool: user code that blocks pool threads would otherwise delay keepalive answers past Kapacitor's timeout,
+/// or the process's exit. The returned task completes on the thread itself, when the loop has ended, so whatever
+/// waits for it does not need the pool either. The thread is a background thread: it never keeps the process alive.
 /// </remarks>
 internal static class DedicatedThread
 {
     /// <summary>Starts <paramref name="loop"/> on a new thread named <paramref name="name"/>.</summary>
     /// <returns>A task with the loop's outcome.</returns>
-    public static Task Start(string name, Func<Task> loop)
+    public static Task Start(string name, Func<Task> loop) => Start(name, async () =>
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await loop();
+        return true;
+    });
+
+    /// <inheritdoc cref="Start(string, Func{Task})"/>
+    public static Task<T> Start<T>(string name, Func<Task<T>> loop)
+    {
+        var done = new TaskCompletionSource<T>();
         var thread = new Thread(() => Run(loop, done)) { IsBackground = true, Name = name };
         thread.Start();
         return done.Task;
     }
 
-    private static void Run(Func<Task> loop, TaskCompletionSource done)
+    private static void Run<T>(Func<Task<T>> loop, TaskCompletionSource<T> done)
     {
         var context = new SingleThreadSynchronizationContext();
         SynchronizationContext.SetSynchronizationContext(context);
-        Task task;
+        Task<T> task;
         try
         {
             task = loop();
         }
         catch (Exception ex)
         {
-            task = Task.FromException(ex);
+            task = Task.FromException<T>(ex);
         }
 
-        task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(context.Complete);
+        // Completes the context on this thread. (An await-style continuation would go to the thread pool here: none is
+        // run inline while a custom SynchronizationContext is current, nor registered on a task already complete.)
+        task.ContinueWith(static (_, c) => ((SingleThreadSynchronizationContext)c!).Complete(), context, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         context.RunUntilComplete();
+        // Whatever waits for the loop continues right here, inline, so it does not need the thread pool either.
+        SynchronizationContext.SetSynchronizationContext(null);
         done.SetFromTask(task);
     }
 

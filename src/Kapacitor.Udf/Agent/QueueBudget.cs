@@ -38,7 +38,8 @@ internal sealed class QueueBudget
                 }
 
                 IsWaiting = true;
-                released = (_released ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                // Completed inline by the worker: the reader's own await returns it to its thread (never via the thread pool).
+                released = (_released ??= new TaskCompletionSource()).Task;
             }
 
             await released.WaitAsync(cancellationToken);

@@ -7,66 +7,57 @@ using Kapacitor.Udf.Protocol;
 namespace Kapacitor.Udf.Agent;
 
 /// <summary>
-/// The only path to the output: whole frames under one lock, the data gate, and the flush policy.
+/// The only path to the output: whole frames under one lock, the data gate, and the flush policy
+/// (ResponseWriter.Flush.cs).
 /// </summary>
 /// <remarks>
 /// <para><b>Lock.</b> <c>_lock</c> guards every field below it and the <see cref="PipeWriter"/>. It is held across
 /// a flush, so a slow consumer stalls every writer (back-pressure) instead of letting output pile up. Members
-/// ending in <c>Unsynchronized</c> must be called with the lock held.</para>
+/// ending in <c>Unsynchronized</c> must be called with the lock held; every hold ends in
+/// <c>ReleaseLock</c>, which honours a flush the sweeper asked for meanwhile.</para>
 /// <para><b>Data gate.</b> Kapacitor cannot read data before it has the Init (and Restore) answer (reference
 /// §2.4), so data written before <see cref="OpenDataGateAsync"/> is framed into a held buffer, bounded by
 /// <c>maxHeldBytes</c>; beyond it writers wait for the gate.</para>
-/// <para><b>Flush policy.</b> Management responses flush at once. Data flushes when the input side is idle (the
-/// reader has no frames in hand, nothing is queued, and no call runs) or <c>flushThreshold</c> bytes are pending,
-/// never per point while input is streaming. Each side marks itself busy and idle; idleness is judged under the
-/// lock, so whichever side goes idle last flushes, exactly once per burst, and an emit while idle flushes at once.</para>
-/// <para>Awaits here deliberately keep the caller's context: on the agent's dedicated threads a continuation
-/// returns to that thread, so a starved thread pool cannot delay a keepalive.</para>
+/// <para>Awaits here deliberately keep the caller's context: the agent's own threads (the process-mode reader, a
+/// connection's handler strand, the sweeper) get their continuations back, so a starved thread pool cannot delay
+/// them.</para>
 /// </remarks>
-internal sealed class ResponseWriter
+internal sealed partial class ResponseWriter
 {
     private enum After
     {
         FlushNow,
-        FlushIfIdle,
+        FlushIfDue,
         WaitForGate,
     }
 
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly PipeWriter _output;
-    private readonly long _flushThreshold;
     private readonly long _maxHeldBytes;
     private readonly Action<Exception> _onOutputLost;
-    private readonly Func<bool> _inputQueued;
-    private readonly TaskCompletionSource _gateOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed inline: emitters waiting for the gate resume in their own context, not via the thread pool.
+    private readonly TaskCompletionSource _gateOpened = new();
     private readonly Response _scratch = new();
     private readonly DataFrameEncoder _encoder = new();
     private ArrayBufferWriter<byte>? _held;
     private int _heldFrames;
     private bool _dataOpen;
-    private long _unflushed;
-    private long _flushCount;
-    private volatile bool _readerBusy;
-    private volatile bool _workerBusy;
     // Volatile: Abort reads it without the lock.
     private volatile bool _outputCompleted;
     private volatile bool _aborted;
     private volatile UdfOutputClosedException? _closed;
 
-    public ResponseWriter(PipeWriter output, long flushThreshold, long maxHeldBytes, Func<bool> inputQueued, Action<Exception> onOutputLost)
+    public ResponseWriter(PipeWriter output, UdfAgentOptions options, InputActivity input, AgentSweeper sweeper, Action<Exception> onOutputLost)
     {
-        _inputQueued = inputQueued;
         _output = output;
-        _flushThreshold = flushThreshold;
-        _maxHeldBytes = maxHeldBytes;
+        _maxHeldBytes = options.MaxHeldDataBytes;
+        _flushThreshold = options.FlushThresholdBytes;
+        _time = options.TimeProvider;
+        _maxDelay = ToTimestamp(options.MaxOutputDelay, _time);
+        _input = input;
+        _sweeper = sweeper;
         _onOutputLost = onOutputLost;
     }
-
-    /// <summary>How many flushes have reached the output: the monitor's evidence that Kapacitor heard from us.</summary>
-    public long FlushCount => Interlocked.Read(ref _flushCount);
-
-    /// <summary>Whether the worker has input queued or a call running.</summary>
-    public bool IsWorkerBusy => _workerBusy;
 
     /// <summary>Frames held back by the gate when the output was completed without it opening.</summary>
     public int DroppedHeldFrames { get; private set; }
@@ -97,7 +88,7 @@ internal sealed class ResponseWriter
 
             w._scratch.Point = p;
             w.WriteScratchUnsynchronized();
-            return After.FlushIfIdle;
+            return After.FlushIfDue;
         }, cancellationToken);
 
     public ValueTask WriteBatchAsync(BeginBatch begin, IReadOnlyList<Point> points, EndBatch end, CancellationToken cancellationToken)
@@ -125,36 +116,8 @@ internal sealed class ResponseWriter
 
             w._scratch.End = batch.end;
             w.WriteScratchUnsynchronized();
-            return After.FlushIfIdle;
+            return After.FlushIfDue;
         }, cancellationToken);
-    }
-
-    /// <summary>An unsolicited keepalive answer while a handler call runs long; skipped when a writer holds the lock.</summary>
-    /// <returns><see langword="false"/> when it was skipped.</returns>
-    public async ValueTask<bool> TryWriteHeartbeatAsync(long time)
-    {
-        if (_closed is not null || !_lock.Wait(0))
-        {
-            return false;
-        }
-
-        try
-        {
-            // Checked again under the lock: the output may have been completed since, and writing to a completed
-            // PipeWriter throws on the monitor's thread.
-            if (_closed is not null)
-            {
-                return false;
-            }
-
-            WriteFrameUnsynchronized(new Response { Keepalive = new KeepaliveResponse { Time = time } }, isData: false);
-            await FlushUnsynchronizedAsync();
-            return true;
-        }
-        finally
-        {
-            _lock.Release();
-        }
     }
 
     /// <summary>Lets data through: releases the held frames, in order, and flushes them.</summary>
@@ -179,80 +142,28 @@ internal sealed class ResponseWriter
         }
         finally
         {
-            _lock.Release();
+            ReleaseLock();
             _gateOpened.TrySetResult();
-        }
-    }
-
-    /// <summary>One side of the input has work in hand: data may wait for the next flush.</summary>
-    public void MarkBusy(InputSide side)
-    {
-        if (side == InputSide.Reader)
-        {
-            _readerBusy = true;
-        }
-        else
-        {
-            _workerBusy = true;
-        }
-    }
-
-    /// <summary>One side of the input ran out of work: if the other has too, flush whatever data is pending, so
-    /// nothing sits while Kapacitor waits.</summary>
-    public async ValueTask MarkIdleAsync(InputSide side)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            // Written under the lock, so of two sides going idle at once the later one sees both flags clear.
-            if (side == InputSide.Reader)
-            {
-                _readerBusy = false;
-            }
-            else
-            {
-                _workerBusy = false;
-            }
-
-            if (InputIdleUnsynchronized && _unflushed > 0 && _closed is null)
-            {
-                await FlushUnsynchronizedAsync();
-            }
-        }
-        finally
-        {
-            _lock.Release();
         }
     }
 
     /// <summary>Flushes what is pending (unless aborted) and completes the output, so the consumer sees the end of
     /// the stream. Idempotent.</summary>
     /// <param name="reason">Why data is no longer accepted, for later emitters.</param>
-    public async ValueTask CompleteAsync(string reason)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            await CompleteUnsynchronizedAsync(reason);
-        }
-        finally
-        {
-            _lock.Release();
-            _gateOpened.TrySetResult();
-        }
-    }
+    public ValueTask CompleteAsync(string reason) => WriteErrorAndCompleteAsync(null, reason);
 
-    /// <summary>Writes the agent's one <c>ErrorResponse</c> and completes the output in the same lock hold, so no
-    /// frame from another thread (an emitter, a heartbeat) can follow the error (requirement 26).</summary>
+    /// <summary>Writes the agent's one <c>ErrorResponse</c> (when <paramref name="error"/> is set) and completes the
+    /// output in the same lock hold, so no frame from another thread (an emitter, a heartbeat) can follow the error
+    /// (requirement 26).</summary>
     /// <param name="error">The error text Kapacitor reports as the task's error.</param>
     /// <param name="reason">Why data is no longer accepted, for later emitters.</param>
     /// <returns>A task that completes when the output is completed (nothing is written if it already was).</returns>
-    public async ValueTask WriteErrorAndCompleteAsync(string error, string reason)
+    public async ValueTask WriteErrorAndCompleteAsync(string? error, string reason)
     {
         await _lock.WaitAsync();
         try
         {
-            if (_closed is null)
+            if (error is not null && _closed is null)
             {
                 WriteFrameUnsynchronized(new Response { Error = new ErrorResponse { Error = error } }, isData: false);
             }
@@ -261,7 +172,7 @@ internal sealed class ResponseWriter
         }
         finally
         {
-            _lock.Release();
+            ReleaseLock();
             _gateOpened.TrySetResult();
         }
     }
@@ -320,8 +231,6 @@ internal sealed class ResponseWriter
         }
     }
 
-    private bool InputIdleUnsynchronized => !_readerBusy && !_workerBusy && !_inputQueued();
-
     private bool GateFullUnsynchronized =>
         !_dataOpen && _held is { WrittenCount: > 0 } held && held.WrittenCount >= _maxHeldBytes;
 
@@ -339,14 +248,18 @@ internal sealed class ResponseWriter
                 }
 
                 after = write(this, state);
-                if (after == After.FlushNow || (after == After.FlushIfIdle && (_unflushed >= _flushThreshold || InputIdleUnsynchronized)))
+                if (after == After.FlushNow || (after == After.FlushIfDue && FlushDueUnsynchronized))
                 {
                     await FlushUnsynchronizedAsync();
+                }
+                else if (after == After.FlushIfDue)
+                {
+                    NotePendingUnsynchronized();
                 }
             }
             finally
             {
-                _lock.Release();
+                ReleaseLock();
             }
 
             if (after != After.WaitForGate)
@@ -395,43 +308,6 @@ internal sealed class ResponseWriter
         else
         {
             _unflushed += written;
-        }
-    }
-
-    private async ValueTask FlushUnsynchronizedAsync(bool throwIfLost = true)
-    {
-        if (_unflushed == 0)
-        {
-            return;
-        }
-
-        Exception? lost = null;
-        try
-        {
-            var result = await _output.FlushAsync();
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                lost = new IOException(result.IsCanceled ? "output flush was cancelled" : "the output was closed by the reader");
-            }
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
-        {
-            lost = ex;
-        }
-
-        _unflushed = 0;
-        if (lost is null)
-        {
-            Interlocked.Increment(ref _flushCount);
-            return;
-        }
-
-        var closed = new UdfOutputClosedException($"the output is closed: {lost.Message}", lost);
-        _closed ??= closed;
-        _onOutputLost(lost);
-        if (throwIfLost)
-        {
-            throw closed;
         }
     }
 }

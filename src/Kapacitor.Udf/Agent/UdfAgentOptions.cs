@@ -34,6 +34,20 @@ public sealed record UdfAgentOptions
     /// <summary>Pending data bytes that force a flush even while input is still streaming (default 64 KiB).</summary>
     public int FlushThresholdBytes { get; init; } = 64 * 1024;
 
+    /// <summary>The longest emitted data may wait in the output before it is flushed, whatever the handler and the
+    /// input do: a call blocking after an emit, a queue that never empties, an emit from a background thread
+    /// (default 5 ms). Data is flushed sooner when the input goes idle or <see cref="FlushThresholdBytes"/> are
+    /// pending; <see cref="TimeSpan.Zero"/> flushes every emit at once (no batching). At most
+    /// <see cref="MaxOutputDelayLimit"/>.</summary>
+    public TimeSpan MaxOutputDelay { get; init; } = DefaultMaxOutputDelay;
+
+    /// <summary>The default <see cref="MaxOutputDelay"/>.</summary>
+    public static readonly TimeSpan DefaultMaxOutputDelay = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The largest <see cref="MaxOutputDelay"/> accepted: an answer held longer than Kapacitor's shortest
+    /// useful timeout would look like a dead UDF.</summary>
+    public static readonly TimeSpan MaxOutputDelayLimit = TimeSpan.FromSeconds(1);
+
     /// <summary>The clock behind every timeout and heartbeat.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -57,6 +71,8 @@ public sealed record UdfAgentOptions
         Require(DrainTimeout is null || DrainTimeout <= MaxTimerDelay, nameof(DrainTimeout), $"must be at most {MaxTimerDelay} (the longest .NET timer)");
         Require(MaxHeldDataBytes > 0, nameof(MaxHeldDataBytes), "must be positive");
         Require(FlushThresholdBytes > 0, nameof(FlushThresholdBytes), "must be positive");
+        Require(MaxOutputDelay >= TimeSpan.Zero && MaxOutputDelay <= MaxOutputDelayLimit, nameof(MaxOutputDelay), $"must be between 0 and {MaxOutputDelayLimit}");
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 
     private static void Require(bool condition, string name, string rule)

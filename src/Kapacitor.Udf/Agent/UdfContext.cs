@@ -36,6 +36,9 @@ public sealed class UdfContext : IUdfOutput
     /// a RestoreRequest frame of this size, since Kapacitor sends it back unchanged; larger snapshots are refused.</summary>
     public long MaxFrameSize => _agent.MaxFrameSize;
 
+    /// <summary>The agent this context belongs to; for tests.</summary>
+    internal UdfAgent Agent => _agent;
+
     /// <summary>The edge type this UDF provides, once known (after Init); guards emits of the wrong shape.</summary>
     internal EdgeType? Provides { get; set; }
 
@@ -92,7 +95,7 @@ public sealed class UdfContext : IUdfOutput
             }
             catch (Exception ex)
             {
-                await _agent.FailAsync(UdfAgent.DescribeFailure(name, ex), ex).ConfigureAwait(false);
+                await _agent.FailAsync(new AgentFailure(UdfFailureReason.BackgroundWorkFailed, AgentFailure.Describe(name, ex), ex)).ConfigureAwait(false);
             }
         });
     }

@@ -29,7 +29,6 @@ public static partial class UdfHost
     // How long a finished UDF may linger (a foreground thread of the user's) before it is made to exit:
     // Kapacitor waits for the process with no timeout, so a lingering UDF hangs task stop (reference §2.9).
     private static readonly TimeSpan LingerLimit = TimeSpan.FromSeconds(5);
-    private static Timer? s_lingerGuard;
 
     /// <summary>Runs one UDF in the mode the command line selects (see <see cref="UdfHost"/>); logs go to STDERR.</summary>
     /// <param name="args">The command line: none for process mode, <c>--socket PATH</c> for socket mode,
@@ -168,7 +167,12 @@ public static partial class UdfHost
         return 2;
     }
 
-    private static async Task<int> RunProcessAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options)
+    // The whole process-mode run happens on a thread of its own, so neither the protocol nor the exit waits for the
+    // thread pool, which user code may starve.
+    private static Task<int> RunProcessAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options) =>
+        DedicatedThread.Start("udf-main", () => RunProcessHereAsync(handlerFactory, options));
+
+    private static async Task<int> RunProcessHereAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options)
     {
         // STDOUT carries frames only (requirement 2): take the raw stream, then send every Console.Out write to STDERR.
         var stdin = Console.OpenStandardInput();
@@ -176,9 +180,11 @@ public static partial class UdfHost
         Console.SetOut(new StderrWriter());
 
         var log = options.Logger ?? UdfLogging.CreateLazyStderrLogger();
+        // STDIN and STDOUT each have a thread of their own with blocking calls: a blocked read is "no input yet", a
+        // blocked write is back-pressure, and neither depends on the thread pool.
         var input = PipeReader.Create(new BlockingStream(stdin), new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4 * 1024));
-        var output = PipeWriter.Create(new BlockingStream(stdout), new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024));
-        var agent = new UdfAgent(input, output, handlerFactory, options.Agent with { Logger = log });
+        var (output, outputDrained) = OutputPump.Start(stdout);
+        var agent = new UdfAgent(input, output, handlerFactory, options.Agent with { Logger = log }, readerThread: true);
 
         // systemd and Ctrl-C signal the whole process group, kapacitord included: Kapacitor will close our input,
         // so keep serving until it does, within the drain deadline.
@@ -187,6 +193,8 @@ public static partial class UdfHost
 
         var result = await agent.RunAsync();
         GuardAgainstLingering(result.ExitCode, log);
+        // Everything the agent wrote reaches STDOUT before the process exits (bounded by the linger guard).
+        await outputDrained;
         return result.ExitCode;
     }
 
@@ -196,16 +204,14 @@ public static partial class UdfHost
         agent.BeginDrain($"{signal.Signal} received");
     }
 
+    // A thread, not a timer: timers fire on the thread pool.
     private static void GuardAgainstLingering(int exitCode, ILogger log) =>
-        s_lingerGuard = new Timer(
-            _ =>
-            {
-                log.Error("The UDF finished {Limit} ago but the process is still running (a foreground thread?); exiting", LingerLimit);
-                Environment.Exit(exitCode);
-            },
-            null,
-            LingerLimit,
-            Timeout.InfiniteTimeSpan);
+        new Thread(() =>
+        {
+            Thread.Sleep(LingerLimit);
+            log.Error("The UDF finished {Limit} ago but the process is still running (a foreground thread?); exiting", LingerLimit);
+            Environment.Exit(exitCode);
+        }) { IsBackground = true, Name = "udf-linger" }.Start();
 
     private static string Help(UdfCatalog catalog)
     {

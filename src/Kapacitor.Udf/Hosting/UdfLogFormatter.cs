@@ -10,7 +10,7 @@ namespace Kapacitor.Udf.Hosting;
 /// at info level as <c>UDF log</c> (so the level goes into the text), and a line over 64 KiB silently stops it
 /// reading stderr until the UDF blocks (reference §2.11). Newlines (stack traces) are folded and lines are capped.
 /// </summary>
-/// <remarks>Format: <c>2026-01-02T03:04:05.678Z E! [task=cpu node=movingAvg2] message | exception</c>.</remarks>
+/// <remarks>Format: <c>2026-01-02T03:04:05.678Z E! [task=cpu node=movingAvg2 reason=HandlerFailed] message | exception</c>.</remarks>
 public sealed class UdfLogFormatter : ITextFormatter
 {
     /// <summary>The longest line written, in characters: at most 3 UTF-8 bytes each, well under 64 KiB.</summary>
@@ -52,7 +52,9 @@ public sealed class UdfLogFormatter : ITextFormatter
         var connection = Raw(logEvent, "Connection");
         // Set in socket mode when one executable serves several UDFs, each on its own socket.
         var udf = Raw(logEvent, "Udf");
-        if (task is null && node is null && connection is null && udf is null)
+        // Why an agent or connection ended (UdfFailureReason), on the lines that report it.
+        var reason = Raw(logEvent, "Reason");
+        if (task is null && node is null && connection is null && udf is null && reason is null)
         {
             return;
         }
@@ -63,6 +65,7 @@ public sealed class UdfLogFormatter : ITextFormatter
         Append(line, "conn", connection, ref first);
         Append(line, "task", task, ref first);
         Append(line, "node", node, ref first);
+        Append(line, "reason", reason, ref first);
         line.Append("] ");
 
         static void Append(StringBuilder line, string key, string? value, ref bool first)

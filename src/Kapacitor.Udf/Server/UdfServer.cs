@@ -111,7 +111,8 @@ public sealed class UdfServer : IAsyncDisposable
     /// <summary>Prepares the socket file, binds, sets the file mode, listens, and starts accepting on a dedicated
     /// thread. Returns once Kapacitor can connect.</summary>
     /// <exception cref="IOException">The path is taken (a live listener, a file that is not a socket, a directory, a
-    /// symlink), its directory is missing, or binding failed. The message names the path; nothing at the path was
+    /// symlink), its directory is missing, binding failed, or the open-file limit (raised to the hard limit first)
+    /// cannot hold <see cref="UdfServerOptions.MaxConnections"/>. The message names the path; nothing at the path was
     /// changed, except a stale socket file, which is removed.</exception>
     /// <exception cref="InvalidOperationException">Called twice, or after <see cref="StopAsync"/>.</exception>
     public void Start()
@@ -126,7 +127,17 @@ public sealed class UdfServer : IAsyncDisposable
 
             try
             {
-                _listener = Listen();
+                // Every connection is a descriptor: refused here, with the fix named, rather than as EMFILE under load.
+                FileDescriptorLimit.Reserve(_options.MaxConnections, SocketPath);
+                try
+                {
+                    _listener = Listen();
+                }
+                catch
+                {
+                    FileDescriptorLimit.Release(_options.MaxConnections);
+                    throw;
+                }
             }
             catch
             {
@@ -320,7 +331,7 @@ public sealed class UdfServer : IAsyncDisposable
             }
             else
             {
-                connection.Log.Warning("Connection closed after a failure: {Error}", result.Error);
+                connection.Log.ForContext("Reason", result.Reason).Warning("Connection closed after a failure: {Error}", result.Error);
             }
         }
         catch (Exception ex)
@@ -399,6 +410,7 @@ public sealed class UdfServer : IAsyncDisposable
         }
         finally
         {
+            FileDescriptorLimit.Release(_options.MaxConnections);
             _stopped.TrySetResult();
         }
     }

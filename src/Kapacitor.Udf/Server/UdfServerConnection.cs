@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Kapacitor.Udf.Agent;
-using Kapacitor.Udf.Transport;
 using Serilog;
 
 namespace Kapacitor.Udf.Server;
@@ -12,8 +11,9 @@ namespace Kapacitor.Udf.Server;
 /// <remarks>
 /// The pipes are created with <c>leaveOpen</c>, so the agent completing its output (after the last flush) does not
 /// close the socket: the server closes it, in <see cref="Close"/>, only once the agent has returned, so no response
-/// is lost to a premature close (requirement 34). Both directions use blocking calls on the agent's own threads
-/// (see <see cref="BlockingStream"/>); closing the socket wakes any call still blocked.
+/// is lost to a premature close (requirement 34). Both directions are asynchronous socket calls (completions on the
+/// thread pool, which handler calls never block: they run on <see cref="HandlerThreads"/>); closing the socket ends
+/// any call still pending.
 /// </remarks>
 internal sealed class UdfServerConnection
 {
@@ -29,9 +29,10 @@ internal sealed class UdfServerConnection
         Log = log;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: false);
-        var blocking = new BlockingStream(_stream);
-        var input = PipeReader.Create(blocking, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
-        var output = PipeWriter.Create(blocking, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+        // Asynchronous socket I/O: no thread waits on an idle connection. Zero-byte reads wait for data before a
+        // buffer is rented, and a flushed writer gives its buffer back, so an idle connection holds no buffer.
+        var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true, useZeroByteReads: true));
+        var output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
         _agent = new UdfAgent(input, output, handlerFactory, options with { Logger = log });
     }
 
@@ -53,7 +54,7 @@ internal sealed class UdfServerConnection
     {
         try
         {
-            await _agent.FailAsync(reason).AsTask().WaitAsync(limit, time).ConfigureAwait(false);
+            await _agent.FailAsync(new AgentFailure(UdfFailureReason.ServerStopping, reason)).AsTask().WaitAsync(limit, time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

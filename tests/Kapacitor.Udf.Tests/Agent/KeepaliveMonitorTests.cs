@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Testing;
-using Serilog.Core;
 
 namespace Kapacitor.Udf.Tests.Agent;
 
@@ -57,32 +56,32 @@ public class KeepaliveMonitorTests
     }
 
     [Fact]
-    public async Task Tick_NoCallRunning_SendsNothing()
+    public void Tick_NoCallRunning_SendsNothing()
     {
         var monitor = CreateMonitor(out var clock, out var output);
 
         for (var i = 0; i < 100; i++)
         {
             clock.Advance(KeepaliveMonitor.TickPeriod);
-            await monitor.Tick();
+            monitor.Tick(clock.GetTimestamp());
         }
 
         output.Reader.TryRead(out var result).Should().BeFalse(result.Buffer.Length.ToString());
     }
 
     [Fact]
-    public async Task Tick_CallRunningSilently_HeartbeatEveryHeartbeatPeriod()
+    public void Tick_CallRunningSilently_HeartbeatEveryHeartbeatPeriod()
     {
         var monitor = CreateMonitor(out var clock, out var output);
 
         monitor.CallStarted("Point");
         clock.Advance(KeepaliveMonitor.TickPeriod);
-        await monitor.Tick(); // the first look starts the silence
+        monitor.Tick(clock.GetTimestamp()); // the first look starts the silence
         var beats = 0;
         for (var i = 0; i < 40; i++) // 10 s in ticks
         {
             clock.Advance(KeepaliveMonitor.TickPeriod);
-            await monitor.Tick();
+            monitor.Tick(clock.GetTimestamp());
             if (output.Reader.TryRead(out var result))
             {
                 beats++;
@@ -93,13 +92,213 @@ public class KeepaliveMonitorTests
         beats.Should().Be(4, "10 s of silence at one heartbeat per 2.5 s");
     }
 
+    [Fact]
+    public void EstimatedTimeout_OneKeepaliveOnly_StillTheDefault()
+    {
+        var monitor = CreateMonitor(out _);
+
+        monitor.OnKeepaliveRequest(100 * Second);
+
+        monitor.EstimatedTimeout.Should().Be(TimeSpan.FromSeconds(10), "one timestamp is no interval");
+    }
+
+    [Theory]
+    [InlineData(3601)] // more than an hour apart: not a keepalive cadence
+    [InlineData(-5)] // going backwards
+    [InlineData(0)] // the same timestamp twice
+    public void EstimatedTimeout_ImplausibleInterval_Ignored(long seconds)
+    {
+        var monitor = CreateMonitor(out _);
+
+        monitor.OnKeepaliveRequest(10_000 * Second);
+        monitor.OnKeepaliveRequest((10_000 + seconds) * Second);
+
+        monitor.EstimatedTimeout.Should().Be(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void EstimatedTimeout_IntervalOfExactlyAnHour_Accepted()
+    {
+        var monitor = CreateMonitor(out _);
+
+        monitor.OnKeepaliveRequest(10_000 * Second);
+        monitor.OnKeepaliveRequest((10_000 + 3600) * Second);
+
+        monitor.EstimatedTimeout.Should().Be(TimeSpan.FromHours(2));
+        monitor.HeartbeatPeriod.Should().Be(TimeSpan.FromMinutes(30));
+    }
+
+    [Fact]
+    public void Tick_InputInFlightWithoutACall_Heartbeats()
+    {
+        // The reader blocked on a full queue counts as busy even between calls.
+        var f = Fixture.Create();
+        f.Activity.Begin();
+
+        f.TickFor(TimeSpan.FromSeconds(3));
+
+        f.Beats().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Tick_OutputFlowing_NoHeartbeat()
+    {
+        // Arrange: a call runs, but the writer flushes every tick, so Kapacitor hears from us anyway.
+        var f = Fixture.Create();
+        await f.Writer.OpenDataGateAsync();
+        f.Monitor.CallStarted("Point");
+
+        // Act
+        for (var i = 0; i < 40; i++)
+        {
+            await f.Writer.WriteManagementAsync(new Kapacitor.Udf.Protocol.Response { Keepalive = new Kapacitor.Udf.Protocol.KeepaliveResponse { Time = 1 } });
+            f.TickFor(KeepaliveMonitor.TickPeriod);
+        }
+
+        // Assert: only the 40 answers written above.
+        f.Beats().Should().Be(40);
+    }
+
+    [Fact]
+    public void Tick_OneCallPastTheMaximumHandlerTime_DeclaredHungOnce()
+    {
+        // Arrange
+        var f = Fixture.Create(maxHandlerTime: TimeSpan.FromSeconds(30));
+        f.Monitor.CallStarted("Point");
+
+        // Act
+        f.TickFor(TimeSpan.FromSeconds(29.5));
+        var before = f.Hung.Count;
+        f.TickFor(TimeSpan.FromSeconds(10));
+
+        // Assert
+        before.Should().Be(0);
+        f.Hung.Should().ContainSingle().Which.Should().Match<(string Method, TimeSpan Running)>(h => h.Method == "Point" && h.Running >= TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void Tick_ANewCallEveryTick_NeverHung()
+    {
+        // Each call is short; together they run far past the maximum: the sequence tells them apart.
+        var f = Fixture.Create(maxHandlerTime: TimeSpan.FromSeconds(1));
+
+        for (var i = 0; i < 40; i++)
+        {
+            f.Monitor.CallStarted("Point");
+            f.TickFor(KeepaliveMonitor.TickPeriod);
+            f.Monitor.CallFinished();
+        }
+
+        f.Hung.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Tick_MaximumHandlerTimeZero_NeverHung()
+    {
+        var f = Fixture.Create(maxHandlerTime: TimeSpan.Zero);
+        f.Monitor.CallStarted("Point");
+
+        f.TickFor(TimeSpan.FromMinutes(10));
+
+        f.Hung.Should().BeEmpty("zero means no limit");
+    }
+
+    [Fact]
+    public void Tick_CallLongerThanKapacitorsTimeout_WarnsOnce()
+    {
+        var f = Fixture.Create();
+        f.Monitor.CallStarted("Init");
+
+        f.TickFor(TimeSpan.FromSeconds(9.5));
+        var before = f.Log.Messages(Serilog.Events.LogEventLevel.Warning).Count();
+        f.TickFor(TimeSpan.FromSeconds(30));
+
+        before.Should().Be(0, "10 s is the estimated timeout");
+        f.Log.Messages(Serilog.Events.LogEventLevel.Warning).Should().ContainSingle().Which.Should().StartWith("\"Init\" handler call has run for");
+    }
+
+    [Fact]
+    public void CheckDrainDeadline_FiresOnceAtTheDeadlineWithTheFirstReason()
+    {
+        // Arrange
+        var f = Fixture.Create();
+        var start = f.Clock.GetTimestamp();
+        f.Monitor.StartDrainDeadline(TimeSpan.FromSeconds(5), "the input ended");
+        f.Monitor.StartDrainDeadline(TimeSpan.FromSeconds(1), "a later reason");
+        var deadline = start + ResponseWriter.ToTimestamp(TimeSpan.FromSeconds(5), f.Clock);
+
+        // Act
+        f.Monitor.CheckDrainDeadline(deadline - 1);
+        var early = f.Drained.Count;
+        f.Monitor.CheckDrainDeadline(deadline);
+        f.Monitor.CheckDrainDeadline(deadline + 1);
+
+        // Assert
+        early.Should().Be(0);
+        f.Drained.Should().Equal("not finished 5s after: the input ended");
+        f.Monitor.DrainDeadline.Should().Be(0, "a fired deadline is gone");
+    }
+
     private static KeepaliveMonitor CreateMonitor(out ManualTimeProvider clock) => CreateMonitor(out clock, out _);
 
     private static KeepaliveMonitor CreateMonitor(out ManualTimeProvider clock, out Pipe output)
     {
-        clock = new ManualTimeProvider();
-        output = new Pipe();
-        var writer = new ResponseWriter(output.Writer, 1024, 1024, () => false, _ => { });
-        return new KeepaliveMonitor(clock, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(5), Logger.None, writer, (_, _) => { });
+        var f = Fixture.Create();
+        (clock, output) = (f.Clock, f.Output);
+        return f.Monitor;
+    }
+
+    private sealed record Fixture(KeepaliveMonitor Monitor, ResponseWriter Writer, ManualTimeProvider Clock, Pipe Output, InputActivity Activity,
+        List<(string Method, TimeSpan Running)> Hung, List<string> Drained, Support.CollectingLogger Log)
+    {
+        public static Fixture Create(TimeSpan? maxHandlerTime = null)
+        {
+            var clock = new ManualTimeProvider();
+            var output = new Pipe();
+            var log = new Support.CollectingLogger();
+            var options = new UdfAgentOptions
+            {
+                TimeProvider = clock,
+                DefaultKeepaliveTimeout = TimeSpan.FromSeconds(10),
+                MaxHandlerTime = maxHandlerTime ?? TimeSpan.FromMinutes(5),
+                Logger = log.Logger,
+            };
+            var activity = new InputActivity();
+            var sweeper = AgentSweeper.For(clock);
+            var writer = new ResponseWriter(output.Writer, options, activity, sweeper, _ => { });
+            var hung = new List<(string, TimeSpan)>();
+            var drained = new List<string>();
+            var monitor = new KeepaliveMonitor(options, writer, activity, sweeper, (m, r) => hung.Add((m, r)), drained.Add);
+            return new Fixture(monitor, writer, clock, output, activity, hung, drained, log);
+        }
+
+        // Moves the clock forward tick by tick, looking each time, as the sweeper does.
+        public void TickFor(TimeSpan span)
+        {
+            for (var t = TimeSpan.Zero; t < span; t += KeepaliveMonitor.TickPeriod)
+            {
+                Clock.Advance(KeepaliveMonitor.TickPeriod);
+                Monitor.Tick(Clock.GetTimestamp());
+            }
+        }
+
+        // How many frames the output holds now (consumed).
+        public int Beats()
+        {
+            if (!Output.Reader.TryRead(out var result))
+            {
+                return 0;
+            }
+
+            var buffer = result.Buffer;
+            var frames = 0;
+            while (Kapacitor.Udf.Framing.VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out _))
+            {
+                frames++;
+            }
+
+            Output.Reader.AdvanceTo(buffer.Start, buffer.End);
+            return frames;
+        }
     }
 }

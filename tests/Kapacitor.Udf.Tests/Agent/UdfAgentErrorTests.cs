@@ -122,7 +122,7 @@ public class UdfAgentErrorTests
         harness.CompleteInput();
         var result = await harness.WaitForExitAsync();
         result.ExitCode.Should().Be(1);
-        result.Error.Should().Be("Point: InvalidOperationException: cannot divide");
+        result.Reason.Should().Be(UdfFailureReason.HandlerFailed);
         handler!.Calls.Count(c => c == "Point").Should().Be(2);
         handler.Calls.Last().Should().Be("Stop");
     }
@@ -144,7 +144,7 @@ public class UdfAgentErrorTests
 
         var result = await harness.WaitForExitAsync();
         result.ExitCode.Should().Be(1);
-        result.Error.Should().Be("Point: InvalidOperationException: boom");
+        result.Reason.Should().Be(UdfFailureReason.HandlerFailed, "the first failure wins over the drain deadline");
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public class UdfAgentErrorTests
         var error = (await harness.ReadAsync()).Error.Error;
         error.Should().StartWith("read error at byte offset 5: malformed Request of 3 bytes:");
         harness.CompleteInput();
-        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
+        (await harness.WaitForExitAsync()).Reason.Should().Be(UdfFailureReason.MalformedRequest);
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public class UdfAgentErrorTests
         (await harness.ReadAsync()).Error.Error.Should()
             .Be("read error at byte offset 0: frame length 2147483648 bytes exceeds the maximum frame size of 1024 bytes");
         harness.CompleteInput();
-        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
+        (await harness.WaitForExitAsync()).Reason.Should().Be(UdfFailureReason.FrameTooLarge);
     }
 
     [Theory]
@@ -186,7 +186,7 @@ public class UdfAgentErrorTests
         harness.CompleteInput();
 
         (await harness.ReadAsync()).Error.Error.Should().Be(expected);
-        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
+        (await harness.WaitForExitAsync()).Reason.Should().Be(UdfFailureReason.InputTruncated);
     }
 
     [Theory]
@@ -206,7 +206,7 @@ public class UdfAgentErrorTests
 
         (await harness.ReadAsync()).Error.Error.Should().Contain($"invalid UTF-8 in string field {field}");
         harness.CompleteInput();
-        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
+        (await harness.WaitForExitAsync()).Reason.Should().Be(UdfFailureReason.InvalidUtf8);
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public class UdfAgentErrorTests
         await using var harness = UdfTestHarness.Start(_ => throw new InvalidOperationException("model file missing"));
 
         (await harness.ReadAsync()).Error.Error.Should().Be("handler factory: InvalidOperationException: model file missing");
-        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
+        (await harness.WaitForExitAsync()).Reason.Should().Be(UdfFailureReason.HandlerFactoryFailed);
     }
 
     [Fact]
@@ -229,11 +229,13 @@ public class UdfAgentErrorTests
 
         (await harness.ReadAsync()).Error.Error.Should().Be("ticker: TimeoutException: source stalled");
         harness.CompleteInput();
-        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
+        (await harness.WaitForExitAsync()).Reason.Should().Be(UdfFailureReason.BackgroundWorkFailed);
     }
 
     [Theory]
     [InlineData("point", "protocol error: a point arrived before Init")]
+    [InlineData("begin-before-init", "protocol error: a BeginBatch arrived before Init")]
+    [InlineData("end-before-init", "protocol error: an EndBatch arrived before Init")]
     [InlineData("begin-stream", "protocol error: a BeginBatch arrived but this UDF wants STREAM")]
     [InlineData("end-stream", "protocol error: an EndBatch arrived but this UDF wants STREAM")]
     [InlineData("end-without-begin", "protocol error: an EndBatch arrived without a BeginBatch")]
@@ -250,6 +252,8 @@ public class UdfAgentErrorTests
         var requests = scenario switch
         {
             "point" => new[] { Requests.Point(1) },
+            "begin-before-init" => [Requests.Begin()],
+            "end-before-init" => [Requests.End()],
             "begin-stream" => [Requests.Init(), Requests.Begin()],
             "end-stream" => [Requests.Init(), Requests.End()],
             "end-without-begin" => [Requests.Init(), Requests.End()],
@@ -266,7 +270,7 @@ public class UdfAgentErrorTests
         var responses = await ReadUntilErrorAsync(harness);
         responses.Last().Error.Error.Should().Be(expected);
         harness.CompleteInput();
-        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
+        (await harness.WaitForExitAsync()).Reason.Should().Be(UdfFailureReason.ProtocolViolation);
     }
 
     private static async Task<List<Response>> ReadUntilErrorAsync(UdfTestHarness harness)

@@ -35,7 +35,7 @@ public class UdfAgentFailureOrderTests
 
         var result = await run.WaitAsync(HangGuard);
         result.ExitCode.Should().Be(1);
-        result.Error.Should().Be("Point: InvalidOperationException: boom");
+        result.Reason.Should().Be(UdfFailureReason.HandlerFailed, "the first failure wins over the drain deadline");
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class UdfAgentFailureOrderTests
         rest[0].Init.Success.Should().BeTrue();
         rest[1].Error.Error.Should().StartWith($"read error at byte offset {badFrameOffset}: frame length prefix is longer than 10 bytes");
         harness.CompleteInput();
-        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
+        (await harness.WaitForExitAsync()).Reason.Should().Be(UdfFailureReason.MalformedFrame);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public class UdfAgentFailureOrderTests
         (await harness.ReadAsync()).Error.Error.Should()
             .StartWith("read error at byte offset 0: malformed Request of 7 bytes: ");
         harness.CompleteInput();
-        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
+        (await harness.WaitForExitAsync()).Reason.Should().Be(UdfFailureReason.MalformedRequest);
     }
 
     [Fact]

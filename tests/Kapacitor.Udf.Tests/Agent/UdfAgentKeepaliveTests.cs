@@ -56,7 +56,7 @@ public class UdfAgentKeepaliveTests
             .And.EndWith("longer than the maximum handler time of 30s");
 
         harness.CompleteInput();
-        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1, "a hung call does not keep the agent from ending");
+        (await harness.WaitForExitAsync()).Reason.Should().Be(UdfFailureReason.HandlerHung, "a hung call does not keep the agent from ending");
         release.SetResult();
     }
 
@@ -87,8 +87,8 @@ public class UdfAgentKeepaliveTests
         clock.Advance(TimeSpan.FromSeconds(5));
 
         var result = await harness.WaitForExitAsync();
-        result.ExitCode.Should().Be(1);
-        result.Error.Should().Be("not finished 5s after: SIGTERM received");
+        result.Reason.Should().Be(UdfFailureReason.DrainTimedOut);
+        result.Error.Should().Contain("SIGTERM received", "the log names what started the drain");
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public class UdfAgentKeepaliveTests
             await Task.WhenAny(exit, Task.Delay(5));
         }
 
-        (await exit).Error.Should().Be("not finished 2s after: the input ended");
+        (await exit).Reason.Should().Be(UdfFailureReason.DrainTimedOut);
         release.SetResult();
     }
 

@@ -22,7 +22,7 @@ public class UdfAgentLifecycleTests
 
         var responses = await harness.ReadToEndAsync();
         responses.Should().ContainSingle().Which.Info.Should().Be(handler!.Info);
-        (await harness.WaitForExitAsync()).Should().Be(new UdfAgentResult(null));
+        (await harness.WaitForExitAsync()).Should().Be(UdfAgentResult.Success);
         handler.Calls.Should().Equal("Info", "Stop");
     }
 

@@ -68,9 +68,10 @@ public class UdfAgentOutputTests
 
         await harness.SendAsync(Requests.Info());
         harness.CompleteInput();
+        var responses = await harness.ReadToEndAsync();
 
         emitted.Should().BeTrue("a held emit returns at once");
-        (await harness.ReadToEndAsync()).Should().ContainSingle().Which.MessageCase.Should().Be(Response.MessageOneofCase.Info);
+        responses.Should().ContainSingle().Which.MessageCase.Should().Be(Response.MessageOneofCase.Info);
         (await harness.WaitForExitAsync()).Succeeded.Should().BeTrue();
         log.Messages(Serilog.Events.LogEventLevel.Warning).Should().ContainSingle().Which.Should().StartWith("Dropped 1 data frame(s)");
     }
@@ -160,7 +161,8 @@ public class UdfAgentOutputTests
         var input = new Pipe();
         var output = new Pipe();
         var counting = new CountingPipeWriter(output.Writer);
-        var agent = new UdfAgent(input.Reader, counting, ctx => new TestHandler(ctx));
+        // The time bound out of the way (its own tests are in UdfAgentLatencyTests): this is about the idle rule.
+        var agent = new UdfAgent(input.Reader, counting, ctx => new TestHandler(ctx), new UdfAgentOptions { MaxOutputDelay = UdfAgentOptions.MaxOutputDelayLimit });
         var run = agent.RunAsync();
 
         VarintFrame.WriteFrame(input.Writer, Requests.Init());
@@ -195,6 +197,6 @@ public class UdfAgentOutputTests
 
         var result = await harness.WaitForExitAsync();
         result.ExitCode.Should().Be(1);
-        result.Error.Should().StartWith("write error:");
+        result.Reason.Should().Be(UdfFailureReason.OutputClosed);
     }
 }

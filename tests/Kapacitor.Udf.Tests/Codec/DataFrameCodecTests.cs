@@ -42,6 +42,33 @@ public class DataFrameCodecTests
     }
 
     [Fact]
+    public void TryWriteBeginAndEnd_WithUnknownFields_DeclineSoGoogleProtobufWritesThem()
+    {
+        // Field 40 (varint 7) after name = "b": kept by Google.Protobuf as an unknown field.
+        var begin = BeginBatch.Parser.ParseFrom([0x0a, 0x01, 0x62, 0xc0, 0x02, 0x07]);
+        var end = EndBatch.Parser.ParseFrom([0x0a, 0x01, 0x62, 0xc0, 0x02, 0x07]);
+
+        new DataFrameEncoder().TryWriteBegin(new ArrayBufferWriter<byte>(), begin).Should().Be(-1);
+        new DataFrameEncoder().TryWriteEnd(new ArrayBufferWriter<byte>(), end).Should().Be(-1);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x8a, 0x01, 0x05, 0x08, 0x01, 0xc0, 0x02, 0x07 }, true)] // point: time = 1, field 40
+    [InlineData(new byte[] { 0x8a, 0x01, 0x02, 0x08, 0x01 }, false)] // point: time = 1
+    [InlineData(new byte[] { 0x82, 0x01, 0x03, 0xc0, 0x02, 0x07 }, true)] // begin: field 40
+    [InlineData(new byte[] { 0x82, 0x01, 0x00 }, false)] // begin
+    [InlineData(new byte[] { 0x92, 0x01, 0x03, 0xc0, 0x02, 0x07 }, true)] // end: field 40
+    [InlineData(new byte[] { 0x92, 0x01, 0x00 }, false)] // end
+    [InlineData(new byte[] { 0x12, 0x03, 0xc0, 0x02, 0x07 }, true)] // init: field 40
+    [InlineData(new byte[] { 0x12, 0x00 }, false)] // init
+    [InlineData(new byte[] { 0x0a, 0x00, 0xc0, 0x02, 0x07 }, true)] // info, then field 40 on the request itself
+    [InlineData(new byte[] { 0x22, 0x00 }, false)] // snapshot
+    public void UnknownFieldsAny_EachMessage_SeesWhatGoogleProtobufKept(byte[] request, bool expected)
+    {
+        UnknownFields.Any(Request.Parser.ParseFrom(request)).Should().Be(expected);
+    }
+
+    [Fact]
     public void TryDecode_CanonicalEncodings_DecodedEqualToGoogleProtobuf()
     {
         var requests = Gen.OneOf(

@@ -180,6 +180,37 @@ public class VarintFrameTests
             .WithMessage("frame length 2147483648 bytes exceeds the maximum frame size of 67108864 bytes");
     }
 
+    [Fact]
+    public void TryReadFrame_ExactlyTheMaximum_AcceptedAndOneMoreRefused()
+    {
+        // length 3 | three payload bytes; then length 4 | four payload bytes, against a maximum of 3.
+        var atMaximum = new ReadOnlySequence<byte>(new byte[] { 0x03, 0x0a, 0x01, 0x00 });
+        var overMaximum = new ReadOnlySequence<byte>(new byte[] { 0x04, 0x0a, 0x02, 0x00, 0x00 });
+
+        var accepted = VarintFrame.TryReadFrame(ref atMaximum, 3, out var payload);
+        var refuse = () => VarintFrame.TryReadFrame(ref overMaximum, 3, out _);
+
+        accepted.Should().BeTrue();
+        payload.Length.Should().Be(3);
+        refuse.Should().Throw<FrameException>().Where(e => e.Error == FrameError.FrameTooLarge)
+            .WithMessage("frame length 4 bytes exceeds the maximum frame size of 3 bytes");
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(127, 128)]
+    [InlineData(128, 130)]
+    [InlineData(300, 302)]
+    public void WriteFrame_Payload_ReturnsPrefixPlusPayloadBytes(int payloadLength, int expected)
+    {
+        var output = new ArrayBufferWriter<byte>();
+
+        var written = VarintFrame.WriteFrame(output, new byte[payloadLength]);
+
+        written.Should().Be(expected);
+        output.WrittenCount.Should().Be(expected);
+    }
+
     [Theory]
     [InlineData(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 })] // 11 bytes
     [InlineData(new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02 })] // 10th byte > 1: 65 bits

@@ -23,6 +23,15 @@ public class UdfLogFormatterTests
         line.Should().Contain(" I! [udf=avg conn=7 task=cpu node=avg2] Connection closed\n");
     }
 
+    [Fact]
+    public void Format_FailureEvent_ScopeNamesTheReason()
+    {
+        var line = Format(LogEventLevel.Warning, "Connection closed after a failure: {Error}", null,
+            ("Connection", 3L), ("Reason", Kapacitor.Udf.Agent.UdfFailureReason.HandlerFailed), ("Error", "Point: boom"));
+
+        line.Should().Contain(" W! [conn=3 reason=HandlerFailed] Connection closed after a failure: Point: boom\n");
+    }
+
     [Theory]
     [InlineData(LogEventLevel.Debug, "D!")]
     [InlineData(LogEventLevel.Information, "I!")]

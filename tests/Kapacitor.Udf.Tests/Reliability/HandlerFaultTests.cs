@@ -110,19 +110,7 @@ public sealed class HandlerFaultTests
     private static UdfProcess Start(IReadOnlyDictionary<string, string>? environment = null) =>
         UdfProcess.Start(UdfProcess.FaultyUdfDll, rawStdio: true, environment, "--udf", "faulty");
 
-    private static Request Init(string fault, long faultAfter = 0) => new()
-    {
-        Init = new InitRequest
-        {
-            TaskID = "task",
-            NodeID = "faulty1",
-            Options =
-            {
-                new Option { Name = "fault", Values = { new OptionValue { StringValue = fault } } },
-                new Option { Name = "faultAfter", Values = { new OptionValue { IntValue = faultAfter } } },
-            },
-        },
-    };
+    private static Request Init(string fault, long faultAfter = 0) => Requests.FaultyInit(fault, faultAfter);
 
     private static async Task<List<Response>> ReadUntilErrorThenCloseAsync(UdfSocketClient client)
     {

@@ -36,6 +36,7 @@ public partial class ReliabilityDocTests
     [InlineData("QueueCapacity")]
     [InlineData("MaxHeldDataBytes")]
     [InlineData("FlushThresholdBytes")]
+    [InlineData("MaxOutputDelay")]
     [InlineData("MaxHandlerTime")]
     [InlineData("MaxConnections")]
     public void LimitsTable_StatesTheDefault(string option)
@@ -46,6 +47,7 @@ public partial class ReliabilityDocTests
             "QueueCapacity" => new UdfAgentOptions().QueueCapacity,
             "MaxHeldDataBytes" => new UdfAgentOptions().MaxHeldDataBytes,
             "FlushThresholdBytes" => new UdfAgentOptions().FlushThresholdBytes,
+            "MaxOutputDelay" => new UdfAgentOptions().MaxOutputDelay,
             "MaxHandlerTime" => new UdfAgentOptions().MaxHandlerTime,
             _ => new UdfServerOptions().MaxConnections,
         };

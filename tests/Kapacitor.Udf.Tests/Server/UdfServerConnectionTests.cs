@@ -122,6 +122,7 @@ public sealed class UdfServerConnectionTests : IDisposable
             (await later.ReadAsync()).MessageCase.Should().Be(Response.MessageOneofCase.Info, "the listener keeps accepting");
             _log.Events.Should().Contain(e => e.Level == LogEventLevel.Warning
                 && e.RenderMessage().Contains("Connection closed after a failure")
+                && e.Properties["Reason"].ToString() == nameof(UdfFailureReason.FrameTooLarge)
                 && e.Properties.ContainsKey("Connection"));
         }
         finally

@@ -112,6 +112,28 @@ public class UdfServerOptionsTests
             .WithMessage("MaxFrameSize must be positive*");
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1001)]
+    public void Constructor_MaxOutputDelayOutOfRange_ThrowsNamingIt(int milliseconds)
+    {
+        var create = () => Create(new UdfServerOptions { Agent = new UdfAgentOptions { MaxOutputDelay = TimeSpan.FromMilliseconds(milliseconds) } });
+
+        create.Should().Throw<ArgumentOutOfRangeException>()
+            .Where(e => e.ParamName == nameof(UdfAgentOptions.MaxOutputDelay))
+            .WithMessage("MaxOutputDelay must be between 0 and 00:00:01*");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1000)]
+    public void Constructor_MaxOutputDelayAtTheEnds_Accepted(int milliseconds)
+    {
+        var create = () => Create(new UdfServerOptions { Agent = new UdfAgentOptions { MaxOutputDelay = TimeSpan.FromMilliseconds(milliseconds) } });
+
+        create.Should().NotThrow();
+    }
+
     [Fact]
     public void Constructor_MaxFrameSizeAboveWhatProtobufParses_ThrowsNamingMaxFrameSize()
     {

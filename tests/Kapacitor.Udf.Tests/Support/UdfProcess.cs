@@ -33,15 +33,28 @@ internal sealed class UdfProcess : IAsyncDisposable
     public static UdfProcess StartMirror(bool rawStdio, params string[] args) => Start(MirrorDll, rawStdio, null, args);
 
     /// <summary>Starts a built UDF (<c>dotnet DLL args</c>) with <paramref name="environment"/> added.</summary>
-    public static UdfProcess Start(string dll, bool rawStdio, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static UdfProcess Start(string dll, bool rawStdio, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartLimited(null, dll, rawStdio, environment, args);
+
+    /// <summary>As <see cref="Start"/>, with the shell's <c>ulimit</c> options applied first (e.g. <c>-Sn 1024</c>).</summary>
+    public static UdfProcess StartLimited(string? ulimit, string dll, bool rawStdio, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(ulimit is null ? dotnet : "bash")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (ulimit is not null)
+        {
+            // exec: the UDF replaces the shell, so the pid, signals and limits are the UDF's own.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"ulimit {ulimit} && exec \"$0\" \"$@\"");
+            start.ArgumentList.Add(dotnet);
+        }
+
         start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
@@ -107,6 +120,13 @@ internal sealed class UdfProcess : IAsyncDisposable
             throw new InvalidOperationException($"kill failed: errno {Marshal.GetLastPInvokeError()}");
         }
     }
+
+    /// <summary>The process's thread count, from /proc.</summary>
+    public int Threads => int.Parse(StatusField("Threads:"), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A field of /proc/PID/status, trimmed (e.g. <c>VmRSS:</c> gives <c>"41232 kB"</c>).</summary>
+    public string StatusField(string name) =>
+        File.ReadLines($"/proc/{Process.Id}/status").Single(l => l.StartsWith(name, StringComparison.Ordinal))[name.Length..].Trim();
 
     /// <summary>Whether an assembly file is mapped into the process (the runtime maps every assembly it loads).</summary>
     public bool HasLoaded(string assemblyFile) =>

@@ -146,7 +146,7 @@ public class UdfTestHarnessFluentTests
         var output = await udf.EndInputAsync();
 
         output.Points.Single().Time.Should().Be(8);
-        output.Result.Should().Be(new UdfAgentResult(null));
+        output.Result.Should().Be(UdfAgentResult.Success);
     }
 
     [Fact]
