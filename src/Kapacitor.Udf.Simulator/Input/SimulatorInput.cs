@@ -1,0 +1,59 @@
+using Kapacitor.Udf.Protocol;
+using Kapacitor.Udf.Simulator.Engine;
+using Kapacitor.Udf.Simulator.LineProtocol;
+
+namespace Kapacitor.Udf.Simulator.Input;
+
+/// <summary>
+/// What the simulated Kapacitor feeds the UDF: raw points, which the simulator groups (and windows, for a UDF that
+/// wants BATCH). Read one item at a time while the task runs, so an input of
+/// any size streams through in bounded memory, and a live source (a pipe, a terminal) is sent line by line.
+/// </summary>
+/// <remarks>Errors in the input surface while the task runs: the task is then stopped as at the end of input, and the
+/// run's <see cref="ViolationKind.InputFailed"/> violation names the line.</remarks>
+public abstract class SimulatorInput : IDisposable
+{
+    private protected SimulatorInput()
+    {
+    }
+
+    /// <summary>Whether the input is batches (a batch recording) rather than points.</summary>
+    public abstract bool IsBatches { get; }
+
+    /// <summary>Raw points (name, tags, fields, time; optionally database and retention policy), e.g. from
+    /// <see cref="LineProtocolReader"/>; enumerated lazily, and each point is sent as soon as it is enumerated.</summary>
+    /// <param name="points">The points; they are modified as they are sent (grouping fields filled in).</param>
+    /// <returns>The input.</returns>
+    public static SimulatorInput FromPoints(IEnumerable<Point> points) => new PointsInput(points ?? throw new ArgumentNullException(nameof(points)));
+
+    /// <summary>InfluxDB line protocol read from a stream as it arrives; the stream is disposed with the input.</summary>
+    /// <param name="stream">The line protocol (a file, STDIN, a pipe).</param>
+    /// <param name="defaults">Times for lines without one; <see cref="TimestampDefaults.Default"/> when omitted.</param>
+    /// <returns>The input.</returns>
+    public static SimulatorInput FromLineProtocol(Stream stream, TimestampDefaults? defaults = null) =>
+        new LineProtocolInput(stream ?? throw new ArgumentNullException(nameof(stream)), defaults ?? TimestampDefaults.Default);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    // The next point or batch; InputItem.End at the end. `idle` is awaited before any read that may wait for the source.
+    internal abstract ValueTask<InputItem> ReadAsync(Func<ValueTask> idle, CancellationToken stop);
+
+    /// <summary>Releases the source.</summary>
+    /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}
+
+// One item of input: a raw point or a ready batch; neither at the end.
+internal readonly record struct InputItem(Point? Point, InputBatch? Batch)
+{
+    public static InputItem End => default;
+
+    public bool IsEnd => Point is null && Batch is null;
+}

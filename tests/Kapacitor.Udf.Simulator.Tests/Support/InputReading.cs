@@ -1,0 +1,18 @@
+using Kapacitor.Udf.Simulator.Input;
+
+namespace Kapacitor.Udf.Simulator.Tests.Support;
+
+internal static class InputReading
+{
+    /// <summary>Every item of the input, in order, with no idle work.</summary>
+    public static async Task<List<InputItem>> ReadAllAsync(SimulatorInput input)
+    {
+        var items = new List<InputItem>();
+        while (await input.ReadAsync(() => ValueTask.CompletedTask, CancellationToken.None) is { IsEnd: false } item)
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+}
