@@ -227,8 +227,10 @@ internal sealed partial class UdfSession
         {
             while (true)
             {
+                // Busy first: the reader sets the time of the last response before it stops being busy.
+                var busy = _readerBusy;
                 var remaining = _options.Timeout - _options.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastResponseTimestamp));
-                if (remaining <= TimeSpan.Zero && _readerBusy)
+                if (remaining <= TimeSpan.Zero && busy)
                 {
                     // The reader is handing responses on (and may wait for the simulator's own output): not the UDF's time.
                     remaining = _options.Timeout / 4;

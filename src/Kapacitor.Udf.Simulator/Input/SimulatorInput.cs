@@ -6,11 +6,11 @@ namespace Kapacitor.Udf.Simulator.Input;
 
 /// <summary>
 /// What the simulated Kapacitor feeds the UDF: raw points, which the simulator groups (and windows, for a UDF that
-/// wants BATCH). Read one item at a time while the task runs, so an input of
+/// wants BATCH), or ready batches from a batch recording. Read one item at a time while the task runs, so an input of
 /// any size streams through in bounded memory, and a live source (a pipe, a terminal) is sent line by line.
 /// </summary>
 /// <remarks>Errors in the input surface while the task runs: the task is then stopped as at the end of input, and the
-/// run's <see cref="ViolationKind.InputFailed"/> violation names the line.</remarks>
+/// run's <see cref="ViolationKind.InputFailed"/> violation names the line or record (and the byte offset in a recording).</remarks>
 public abstract class SimulatorInput : IDisposable
 {
     private protected SimulatorInput()
@@ -32,6 +32,18 @@ public abstract class SimulatorInput : IDisposable
     /// <returns>The input.</returns>
     public static SimulatorInput FromLineProtocol(Stream stream, TimestampDefaults? defaults = null) =>
         new LineProtocolInput(stream ?? throw new ArgumentNullException(nameof(stream)), defaults ?? TimestampDefaults.Default);
+
+    /// <summary>
+    /// A recording made by <c>kapacitor record</c>: a stream recording (<c>.srpl</c>, gzip: records of database,
+    /// retention policy and one line-protocol point) or a batch recording (<c>.brpl</c>, zip: one entry per query node,
+    /// one batch per JSON line). The kind is told from the file's first bytes.
+    /// </summary>
+    /// <param name="path">The recording.</param>
+    /// <param name="source">For a batch recording, the entry (query node) to replay; required when it has several.</param>
+    /// <returns>The input.</returns>
+    /// <exception cref="RecordingException">The file is not a recording, the zip is corrupt, or the source is missing or ambiguous.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static SimulatorInput FromRecording(string path, int? source = null) => Recording.Open(path, source);
 
     /// <inheritdoc />
     public void Dispose()

@@ -196,13 +196,13 @@ public sealed class UdfSimulatorStreamingTests
         var first = true;
         var simulator = new UdfSimulator(new SimulatorOptions
         {
-            Timeout = TimeSpan.FromMilliseconds(400),
+            Timeout = TimeSpan.FromSeconds(1),
             ResponseReceived = r =>
             {
                 if (r.MessageCase == Response.MessageOneofCase.Point && first)
                 {
                     first = false;
-                    Thread.Sleep(1200);
+                    Thread.Sleep(3500);
                 }
             },
         });
@@ -213,6 +213,76 @@ public sealed class UdfSimulatorStreamingTests
         // Assert
         result.Violations.Should().BeEmpty();
         result.Points.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task RunAsync_StreamRecording_PointsGoOutWithTheirRecordedDatabaseAndRetentionPolicy()
+    {
+        // Arrange
+        var path = Path.Combine(Path.GetTempPath(), $"sim-{Guid.NewGuid():N}.srpl");
+        KapacitorRecording.WriteStream(path, [("telegraf", "autogen", "cpu,host=a v=1 1"), ("telegraf", "weekly", "cpu,host=b v=2 2")]);
+        var udf = new FakeUdf();
+        try
+        {
+            using var input = SimulatorInput.FromRecording(path);
+
+            // Act
+            var result = await new UdfSimulator(new SimulatorOptions { GroupBy = ["host"] }).RunAsync(udf.Target, input).WaitAsync(Hang);
+
+            // Assert
+            result.IsClean.Should().BeTrue(string.Join("; ", result.Violations));
+            Data(udf).Select(r => (r.Point.Database, r.Point.RetentionPolicy, r.Point.Group))
+                .Should().Equal(("telegraf", "autogen", "host=a"), ("telegraf", "weekly", "host=b"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_BatchRecording_SendsItsBatchesOnlyToABatchUdfWithoutABatchPeriod()
+    {
+        // Arrange
+        var path = Path.Combine(Path.GetTempPath(), $"sim-{Guid.NewGuid():N}.brpl");
+        var tags = new Dictionary<string, string> { ["host"] = "a" };
+        KapacitorRecording.WriteBatch(path,
+        [
+            KapacitorRecording.Batch("cpu", 10 * Second, "host=a", tags,
+                [new RecordedPoint(1 * Second, new Dictionary<string, object> { ["v"] = 1 }), new RecordedPoint(2 * Second, new Dictionary<string, object> { ["v"] = 2 })]),
+        ]);
+        var batchUdf = new FakeUdf(Info(EdgeType.Batch, EdgeType.Batch));
+        var streamUdf = new FakeUdf();
+        try
+        {
+            // Act
+            SimulationResult batch, stream;
+            using (var input = SimulatorInput.FromRecording(path))
+            {
+                batch = await new UdfSimulator().RunAsync(batchUdf.Target, input).WaitAsync(Hang);
+            }
+
+            using (var input = SimulatorInput.FromRecording(path))
+            {
+                stream = await new UdfSimulator().RunAsync(streamUdf.Target, input).WaitAsync(Hang);
+            }
+
+            using var withPeriod = SimulatorInput.FromRecording(path);
+            var period = () => new UdfSimulator(new SimulatorOptions { BatchPeriod = TimeSpan.FromSeconds(10) }).RunAsync(batchUdf.Target, withPeriod);
+
+            // Assert
+            batch.IsClean.Should().BeTrue(string.Join("; ", batch.Violations));
+            (batch.PointsSent, batch.BatchesSent).Should().Be((2L, 1L));
+            Data(batchUdf).Select(r => r.MessageCase).Should().Equal(
+                Request.MessageOneofCase.Begin, Request.MessageOneofCase.Point, Request.MessageOneofCase.Point, Request.MessageOneofCase.End);
+            batch.Batches.Single().End!.Tmax.Should().Be(10 * Second);
+            stream.DefineError.Should().Be("cannot add child mismatched edges: batch -> udf:stream (the UDF wants STREAM; a batch recording feeds batches)");
+            await period.Should().ThrowAsync<ArgumentException>().WithMessage("a batch recording carries its own batches: drop the batch period*");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     private static void Release(SemaphoreSlim semaphore, Response response)
