@@ -23,8 +23,9 @@ internal sealed class JsonLinesSink(Stream output) : IResponseSink
         }
 
         output.WriteByte((byte)'\n');
-        output.Flush();
     }
+
+    public void Flush() => output.Flush();
 
     public void Dispose() => output.Flush();
 

@@ -33,5 +33,7 @@ internal sealed class LineProtocolSink(TextWriter output) : IResponseSink
         }
     }
 
+    public void Flush() => output.Flush();
+
     public void Dispose() => output.Flush();
 }
