@@ -8,5 +8,9 @@ internal interface IResponseSink : IDisposable
 {
     void Write(Response response);
 
+    // A point outside any batch, still encoded (the Point message's bytes): written, or false to have it decoded
+    // and passed to Write instead.
+    bool TryWritePoint(ReadOnlySpan<byte> point);
+
     void Flush();
 }

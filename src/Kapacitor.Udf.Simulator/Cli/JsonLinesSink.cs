@@ -25,6 +25,8 @@ internal sealed class JsonLinesSink(Stream output) : IResponseSink
         output.WriteByte((byte)'\n');
     }
 
+    public bool TryWritePoint(ReadOnlySpan<byte> point) => false;
+
     public void Flush() => output.Flush();
 
     public void Dispose() => output.Flush();

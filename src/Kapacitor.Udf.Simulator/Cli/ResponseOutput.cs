@@ -18,6 +18,24 @@ internal sealed class ResponseOutput(IResponseSink sink) : IDisposable
         }
     }
 
+    public bool TryWritePoint(ReadOnlySpan<byte> point)
+    {
+        if (_closed)
+        {
+            return true;
+        }
+
+        try
+        {
+            return sink.TryWritePoint(point);
+        }
+        catch (IOException ex)
+        {
+            Close(ex);
+            return true;
+        }
+    }
+
     public void Flush()
     {
         if (!_closed)
@@ -42,8 +60,13 @@ internal sealed class ResponseOutput(IResponseSink sink) : IDisposable
         }
         catch (IOException ex)
         {
-            _closed = true;
-            Diagnostics.Note($"STDOUT cannot be written ({ex.Message}): the run goes on, its responses are no longer written");
+            Close(ex);
         }
+    }
+
+    private void Close(IOException ex)
+    {
+        _closed = true;
+        Diagnostics.Note($"STDOUT cannot be written ({ex.Message}): the run goes on, its responses are no longer written");
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Kapacitor.Udf.Simulator.Engine;
 using Kapacitor.Udf.Simulator.Input;
 using Kapacitor.Udf.Simulator.LineProtocol;
@@ -176,7 +175,7 @@ internal sealed class RunCommand
         var snapshotOut = parse.GetValue(_snapshotOut);
         using var output = new ResponseOutput(parse.GetValue(_format) == "jsonl"
             ? new JsonLinesSink(new BufferedStream(Console.OpenStandardOutput(), OutputBufferSize))
-            : new LineProtocolSink(new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), OutputBufferSize) { NewLine = "\n" }));
+            : new LineProtocolSink(Console.OpenStandardOutput()));
         SimulatorOptions options;
         UdfSimulator simulator;
         try
@@ -201,6 +200,7 @@ internal sealed class RunCommand
                 StderrLine = Diagnostics.UdfLog,
                 ViolationDetected = Diagnostics.Violation,
                 ResponseReceived = output.Write,
+                PointReceived = output.TryWritePoint,
                 ResponsesIdle = output.Flush,
                 KeepResponses = false,
             };

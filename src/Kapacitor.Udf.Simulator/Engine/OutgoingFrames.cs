@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
+using Kapacitor.Udf.Simulator.Input;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 
@@ -28,6 +29,14 @@ internal sealed class OutgoingFrames
     {
         _pending ??= Rent();
         VarintFrame.WriteFrame(_pending.Bytes, request);
+        return _pending.Bytes.WrittenCount >= ChunkSize;
+    }
+
+    // Appends a point encoded straight from its line (driver thread only); true when the chunk is full.
+    public bool Append(RawPoint point, RawPointEncoder encoder)
+    {
+        _pending ??= Rent();
+        encoder.Write(_pending.Bytes, point);
         return _pending.Bytes.WrittenCount >= ChunkSize;
     }
 

@@ -42,6 +42,9 @@ public sealed class PointGrouper
     /// <summary>The dimensions in the order Kapacitor uses them (sorted); empty for <c>*</c>, where each point's sorted tag keys are used.</summary>
     public IReadOnlyList<string> Dimensions => _dimensions;
 
+    // groupBy('*'): each point's own tag keys are its dimensions.
+    internal bool AllTags => _allTags;
+
     /// <summary>Whether the measurement is part of the group.</summary>
     public bool ByMeasurement { get; }
 

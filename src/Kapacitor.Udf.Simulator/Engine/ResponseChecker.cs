@@ -180,6 +180,25 @@ internal sealed class ResponseChecker
         return violations;
     }
 
+    // A Response{point} that the caller handled still encoded (KeepResponses off): judged and counted as OnResponse
+    // would, without a Point. Only outside a batch: the caller checks IsBatchOpen first.
+    public List<Violation>? OnEncodedPoint()
+    {
+        List<Violation>? violations = null;
+        lock (_gate)
+        {
+            if (CheckData("a point", ref violations))
+            {
+                OnPoint(null, ref violations);
+            }
+        }
+
+        return violations;
+    }
+
+    // Whether a BeginBatch is open; without the lock, for the reader, the only thread that changes it.
+    public bool IsBatchOpen => Volatile.Read(ref _openBegin) is not null;
+
     // The output ended: whoever still waits for an answer gets null, and an open batch is lost.
     public List<Violation>? OnEndOfOutput()
     {
@@ -283,7 +302,7 @@ internal sealed class ResponseChecker
         _openBegin = begin;
     }
 
-    private void OnPoint(Point point, ref List<Violation>? violations)
+    private void OnPoint(Point? point, ref List<Violation>? violations)
     {
         _pointsReceived++;
         if (_openBegin is not null)
@@ -291,7 +310,7 @@ internal sealed class ResponseChecker
             _openCount++;
             if (_keep)
             {
-                _openPoints.Add(point);
+                _openPoints.Add(point!);
             }
 
             return;
@@ -305,7 +324,7 @@ internal sealed class ResponseChecker
 
         if (_keep)
         {
-            _outputs.Add(new PointOutput(point));
+            _outputs.Add(new PointOutput(point!));
         }
     }
 

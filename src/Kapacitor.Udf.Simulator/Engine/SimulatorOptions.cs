@@ -5,6 +5,9 @@ using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 
+// See SimulatorOptions.PointReceived.
+internal delegate bool EncodedPointHandler(ReadOnlySpan<byte> point);
+
 /// <summary>How the simulated Kapacitor configures and drives the UDF. Every property has a working default.</summary>
 public sealed record SimulatorOptions
 {
@@ -87,6 +90,10 @@ public sealed record SimulatorOptions
 
     /// <summary>Called for each violation as it is detected.</summary>
     public Action<Violation>? ViolationDetected { get; init; }
+
+    // The command line's fast path for the bulk of a run's output (only with KeepResponses off): a Response{point}
+    // outside a batch, as the Point message's bytes; true when handled, and then it is not passed to ResponseReceived.
+    internal EncodedPointHandler? PointReceived { get; init; }
 
     /// <summary>The node ID actually sent.</summary>
     public string EffectiveNodeId => NodeId ?? UdfName + "1";

@@ -145,6 +145,13 @@ internal sealed partial class UdfSession
 
     private bool Handle(ReadOnlySequence<byte> payload)
     {
+        // Only on the task connection (the probe's responses go nowhere) and only when no Point is kept.
+        if (_responseReceived is not null && !_options.KeepResponses && _options.PointReceived is { } pointReceived
+            && TryHandleEncodedPoint(payload, pointReceived))
+        {
+            return true;
+        }
+
         Response response;
         try
         {
@@ -165,6 +172,54 @@ internal sealed partial class UdfSession
         _responseReceived?.Invoke(response);
         ReportUnlessAborted(violations);
         return true;
+    }
+
+    // The bulk of a run's output, a Response{point} outside a batch, handed on still encoded (field 17: 0x8A 0x01,
+    // the length, the Point message) when the caller can take it that way; false to decode it as any other response.
+    private bool TryHandleEncodedPoint(ReadOnlySequence<byte> payload, EncodedPointHandler pointReceived)
+    {
+        ReadOnlySpan<byte> frame;
+        if (payload.IsSingleSegment)
+        {
+            frame = payload.FirstSpan;
+        }
+        else
+        {
+            if (_scratch.Length < payload.Length)
+            {
+                _scratch = new byte[Math.Max(payload.Length, 2 * _scratch.Length)];
+            }
+
+            payload.CopyTo(_scratch);
+            frame = _scratch.AsSpan(0, (int)payload.Length);
+        }
+
+        if (frame.Length < 3 || frame[0] != 0x8A || frame[1] != 0x01 || !TryReadLength(frame[2..], out var prefix, out var length)
+            || 2 + prefix + length != frame.Length || _checker.IsBatchOpen || !pointReceived(frame[(2 + prefix)..]))
+        {
+            return false;
+        }
+
+        var violations = _checker.OnEncodedPoint();
+        _control?.AddReceived(1);
+        ReportUnlessAborted(violations);
+        return true;
+    }
+
+    private static bool TryReadLength(ReadOnlySpan<byte> bytes, out int prefix, out long length)
+    {
+        length = 0;
+        for (prefix = 0; prefix < bytes.Length && prefix < 5; prefix++)
+        {
+            length |= (long)(bytes[prefix] & 0x7f) << (7 * prefix);
+            if (bytes[prefix] < 0x80)
+            {
+                prefix++;
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void OnOutputEnded()

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Kapacitor.Udf.Protocol;
+using Kapacitor.Udf.Simulator.Input;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 
@@ -30,6 +31,7 @@ internal sealed partial class UdfSession : IAsyncDisposable
     private readonly CancellationTokenRegistration _controlKill;
     private long _lastResponseTimestamp;
     private long _busyTimestampTicks;
+    private byte[] _scratch = [];
     private long _lastResponseUnixNanoseconds;
     private int _keepalivesSent;
     private int _abortStarted;
@@ -113,6 +115,10 @@ internal sealed partial class UdfSession : IAsyncDisposable
     // Queues a data request; it goes out with the next full chunk of frames, or at the next flush.
     public ValueTask<bool> WriteAsync(Request request) =>
         _outgoing.Append(request) ? FlushAsync() : ValueTask.FromResult(!IsAborted && !_inputClosing);
+
+    // Queues a stream point encoded straight from its line (see RawPointEncoder); true when the chunk is full and
+    // should be sent (FlushAsync).
+    public bool Append(RawPoint point, RawPointEncoder encoder) => _outgoing.Append(point, encoder);
 
     // Sends every request queued so far.
     public async ValueTask<bool> FlushAsync()

@@ -43,27 +43,55 @@ internal sealed class LineReader : IDisposable
     /// <exception cref="InvalidDataException">The source is corrupt (compressed data).</exception>
     public async ValueTask<ReadOnlyMemory<byte>?> ReadLineAsync(Func<ValueTask> idle, CancellationToken stop)
     {
-        while (true)
+        ReadOnlyMemory<byte> line;
+        while (!TryReadLine(out line))
         {
-            var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
-            if (newline >= 0)
+            if (!await ReadMoreAsync(idle, stop))
             {
-                return Take(newline, newline + 1);
+                return null;
             }
-
-            if (_endOfStream)
-            {
-                // Not a conditional expression: null would convert to an empty ReadOnlyMemory through byte[].
-                if (_start == _end)
-                {
-                    return null;
-                }
-
-                return Take(_end - _start, _end - _start);
-            }
-
-            await FillAsync(idle, stop);
         }
+
+        return line;
+    }
+
+    /// <summary>The next line when it is already read in whole (no waiting), as <see cref="ReadLineAsync"/> returns it.</summary>
+    /// <param name="line">The line; valid until the next call.</param>
+    /// <returns>False when more must be read first (<see cref="ReadMoreAsync"/>).</returns>
+    public bool TryReadLine(out ReadOnlyMemory<byte> line)
+    {
+        var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+        if (newline >= 0)
+        {
+            line = Take(newline, newline + 1);
+            return true;
+        }
+
+        if (_endOfStream && _start < _end)
+        {
+            line = Take(_end - _start, _end - _start);
+            return true;
+        }
+
+        line = default;
+        return false;
+    }
+
+    /// <summary>Reads more of the source; false at its end, when every line has been taken.</summary>
+    /// <param name="idle">Awaited before a read that may wait for the source.</param>
+    /// <param name="stop">Abandons a waiting read.</param>
+    /// <returns>Whether there may be more lines.</returns>
+    /// <exception cref="FormatException">A line is longer than <see cref="MaxLineLength"/>.</exception>
+    /// <exception cref="InvalidDataException">The source is corrupt (compressed data).</exception>
+    public async ValueTask<bool> ReadMoreAsync(Func<ValueTask> idle, CancellationToken stop)
+    {
+        if (_endOfStream)
+        {
+            return _start < _end;
+        }
+
+        await FillAsync(idle, stop);
+        return true;
     }
 
     /// <summary>Decodes a line as UTF-8, refusing invalid bytes.</summary>

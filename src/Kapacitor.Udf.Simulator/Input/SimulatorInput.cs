@@ -55,6 +55,13 @@ public abstract class SimulatorInput : IDisposable
     // The next point or batch; InputItem.End at the end. `idle` is awaited before any read that may wait for the source.
     internal abstract ValueTask<InputItem> ReadAsync(Func<ValueTask> idle, CancellationToken stop);
 
+    // The next item when it is already read in (no waiting, no async machinery per point); false to call ReadAsync.
+    internal virtual bool TryRead(out InputItem item)
+    {
+        item = default;
+        return false;
+    }
+
     /// <summary>Releases the source.</summary>
     /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing)
@@ -62,10 +69,11 @@ public abstract class SimulatorInput : IDisposable
     }
 }
 
-// One item of input: a raw point or a ready batch; neither at the end.
-internal readonly record struct InputItem(Point? Point, InputBatch? Batch)
+// One item of input: a point (or a line taken apart where it lies, valid until the next read) or a ready batch;
+// none of them at the end.
+internal readonly record struct InputItem(Point? Point, InputBatch? Batch, RawPoint? Raw = null)
 {
     public static InputItem End => default;
 
-    public bool IsEnd => Point is null && Batch is null;
+    public bool IsEnd => Point is null && Batch is null && Raw is null;
 }

@@ -41,6 +41,23 @@ public sealed class LineProtocolInputTests
     }
 
     [Fact]
+    public async Task ReadAsync_PlainLineAndEscapedLine_TheFirstTakenApartWhereItLiesTheOtherParsed()
+    {
+        // Arrange
+        using var input = From("cpu,host=a value=1 10\ncpu,host=b\\ c value=2 20\n");
+
+        // Act
+        var first = await input.ReadAsync(() => ValueTask.CompletedTask, CancellationToken.None);
+        var plain = first.Raw is not null;
+        var second = await input.ReadAsync(() => ValueTask.CompletedTask, CancellationToken.None);
+
+        // Assert
+        plain.Should().BeTrue();
+        second.Raw.Should().BeNull();
+        second.Point!.Tags["host"].Should().Be("b c");
+    }
+
+    [Fact]
     public async Task ReadAsync_BadLine_ThrowsWithItsLineNumberAfterTheGoodLines()
     {
         // Arrange
