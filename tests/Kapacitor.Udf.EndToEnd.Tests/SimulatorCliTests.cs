@@ -24,7 +24,7 @@ public class SimulatorCliTests
     {
         // Arrange: generated while it is written, never held in memory; the old simulator read it all first and
         // peaked at about 3.7 KB per point (736 MB for 200,000 points).
-        const int points = 300_000;
+        const int points = 1_000_000;
         const long bound = 150L * 1024 * 1024;
         await using var simulator = SimulatorProcess.Start(Run("--", MovingAverage));
         long peak = 0;
@@ -174,6 +174,41 @@ public class SimulatorCliTests
         stderr.Should().Contain(l => l.StartsWith("kapacitor-udf-sim: task: InputFailed: input: line 3, column 18: ", StringComparison.Ordinal));
         stderr.Should().Contain(l => l.StartsWith("kapacitor-udf-sim: the input is broken, so the task was stopped after 2 point(s)", StringComparison.Ordinal));
         stderr.Should().Contain(l => l.EndsWith("exit code 0", StringComparison.Ordinal), "the UDF was stopped cleanly");
+    }
+
+    [Fact]
+    public async Task Run_StderrOnATerminal_ShowsTheProgressLineAndClearsItForTheSummary()
+    {
+        // Arrange: script (util-linux) gives the simulator a terminal; STDOUT goes to a file, as in `sim run ... > out.lp`.
+        var directory = Directory.CreateTempSubdirectory("sim-progress-").FullName;
+        var input = Path.Combine(directory, "in.lp");
+        await File.WriteAllTextAsync(input, string.Concat(Enumerable.Range(0, 20_000).Select(Line)));
+        var simulator = Path.Combine(AppContext.BaseDirectory, "Kapacitor.Udf.Simulator");
+        var command = $"'{simulator}' run --input '{input}' --group-by host --opt \"field('value')\" --opt \"size(10)\" -- '{MovingAverage}' > '{directory}/out.lp'";
+        using var script = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("script", ["-qec", command, "/dev/null"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+
+        // Act
+        var terminal = await script.StandardOutput.ReadToEndAsync().WaitAsync(Hang);
+        await script.WaitForExitAsync().WaitAsync(Hang);
+
+        // Assert
+        try
+        {
+            script.ExitCode.Should().Be(0, terminal);
+            terminal.Should().MatchRegex("sent [0-9,]+ points, answered [0-9,]+, [0-9,]+ points/s, 00:00:[0-9]{2}");
+            terminal.Should().Contain("\u001b[2K", "the line is cleared before the summary");
+            terminal.Should().Contain("kapacitor-udf-sim: clean: no protocol violations");
+            File.ReadLines(Path.Combine(directory, "out.lp")).Should().HaveCount(20_000, "the answers go to STDOUT, untouched by the progress line");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private static async Task Eventually(Func<bool> condition)

@@ -5,9 +5,10 @@ using Spectre.Console;
 
 namespace Kapacitor.Udf.Simulator.Cli;
 
-// The live progress line on STDERR, only when STDERR is an interactive terminal: points sent and answered, the rate
-// over the last second and the elapsed time, redrawn four times a second below the log lines (Spectre.Console's live
-// display, which writes every other line above it). Cleared at the end, before the summary.
+// The live progress line on STDERR, only when STDERR is an interactive terminal and STDOUT is not (on the terminal the
+// answers themselves show the progress, and would be written into the line): points sent and answered, the rate over
+// the last second and the elapsed time, redrawn four times a second below the log lines (Spectre.Console's live
+// display, which writes every other STDERR line above it). Cleared at the end, before the summary.
 internal sealed class ProgressLine : IAsyncDisposable
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromMilliseconds(250);
@@ -27,10 +28,10 @@ internal sealed class ProgressLine : IAsyncDisposable
         _display = console.Live(new Text(string.Empty)).AutoClear(true).StartAsync(RunAsync);
     }
 
-    // Null when STDERR is not a terminal that can redraw a line.
+    // Null when STDERR is not a terminal that can redraw a line, or STDOUT is the terminal too.
     public static ProgressLine? StartOnTerminal(SimulationControl control)
     {
-        if (Console.IsErrorRedirected)
+        if (Console.IsErrorRedirected || !Console.IsOutputRedirected)
         {
             return null;
         }
