@@ -97,6 +97,36 @@ public class RecordingReplayTests : IDisposable
         answers.Should().Equal(new[] { 5, 6, 85, 90, 100 }.Select(v => $"cpu,host=serverA value={v}").Zip(OutlierTimes(1), (l, t) => $"{l} {t}"));
     }
 
+    [Fact]
+    public async Task Replay_CommandLine_RecordCutShort_ExitTwoAfterTheUdfWasStoppedCleanly()
+    {
+        // Arrange: two good records, then one that ends after its database line.
+        var path = Path.Combine(_directory, "cut.srpl");
+        await using (var gzip = new System.IO.Compression.GZipStream(File.Create(path), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            await gzip.WriteAsync("db\nrp\ncpu,host=a value=1 1\ndb\nrp\ncpu,host=a value=3 2\ndb\n"u8.ToArray());
+        }
+
+        // Act
+        await using var simulator = SimulatorProcess.Start(
+            ["run", "--recording", path, "--group-by", "host", "--opt", "field('value')", "--opt", "size(10)", "--", Examples.Process("MovingAverage").Program]);
+        var answers = new List<string>();
+        while (await simulator.ReadLineAsync(Hang) is { } line)
+        {
+            answers.Add(line);
+        }
+
+        var exitCode = await simulator.WaitForExitAsync(Hang);
+
+        // Assert
+        var stderr = simulator.StderrLines;
+        exitCode.Should().Be(2, string.Join('\n', stderr));
+        answers.Should().Equal("cpu,host=a avg=1 1", "cpu,host=a avg=2 2");
+        stderr.Should().Contain(l => l.Contains("input: record 3 (line 7) (byte offset 54): the record ends after its database line: the retention policy line is missing", StringComparison.Ordinal));
+        stderr.Should().Contain(l => l.StartsWith("kapacitor-udf-sim: the input is broken, so the task was stopped after 2 point(s)", StringComparison.Ordinal));
+        stderr.Should().Contain(l => l.EndsWith("exit code 0", StringComparison.Ordinal), "the UDF was stopped cleanly");
+    }
+
     private static IEnumerable<string> OutliersBatches()
     {
         var points = LineProtocolReader.Parse(File.ReadAllText(Examples.PathOf("examples", "data", "outliers.lp")));
