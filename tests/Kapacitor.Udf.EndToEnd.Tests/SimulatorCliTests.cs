@@ -75,6 +75,59 @@ public class SimulatorCliTests
     }
 
     [Fact]
+    public async Task Run_StdoutNotRead_InputStopsInBoundedMemoryThenEveryAnswerComes()
+    {
+        // Arrange: nobody reads the simulator's STDOUT for now.
+        const int points = 1_000_000;
+        await using var simulator = SimulatorProcess.Start(Run("--", MovingAverage), readStdout: false);
+        long written = 0;
+        var writer = Task.Run(async () =>
+        {
+            var chunk = new StringBuilder();
+            for (var i = 0; i < points; i++)
+            {
+                chunk.Append(Line(i));
+                if (chunk.Length > 60_000)
+                {
+                    await simulator.WriteAsync(chunk.ToString());
+                    Interlocked.Add(ref written, chunk.Length);
+                    chunk.Clear();
+                }
+            }
+
+            await simulator.WriteAsync(chunk.ToString());
+            simulator.Input.Close();
+        });
+
+        // Act: wait until the input stops moving (back-pressure from STDOUT all the way back), then read everything.
+        var (before, stalledFor) = (-1L, 0);
+        while (stalledFor < 10)
+        {
+            await Task.Delay(200);
+            var now = Interlocked.Read(ref written);
+            (before, stalledFor) = (now, now == before ? stalledFor + 1 : 0);
+            writer.IsCompleted.Should().BeFalse("the input must stop while STDOUT is not read");
+        }
+
+        var peakWhileStalled = simulator.PeakResidentBytes();
+        var answers = 0;
+        while (await simulator.Output.ReadLineAsync().WaitAsync(Hang) is not null)
+        {
+            answers++;
+        }
+
+        var exitCode = await simulator.WaitForExitAsync(Hang);
+        await writer.WaitAsync(Hang);
+
+        // Assert
+        before.Should().BeLessThan(8_000_000, "only a bounded part of the input (40 MB) was taken in: the pipes and a few 64 KiB buffers");
+        peakWhileStalled.Should().BeLessThan(150L * 1024 * 1024);
+        exitCode.Should().Be(0, string.Join('\n', simulator.StderrLines));
+        answers.Should().Be(points);
+        simulator.StderrLines.Should().Contain("kapacitor-udf-sim: clean: no protocol violations", "time blocked on STDOUT is not the UDF's keepalive time");
+    }
+
+    [Fact]
     public async Task Run_LivePipe_EachAnswerArrivesBeforeTheInputEnds()
     {
         // Arrange

@@ -16,21 +16,25 @@ internal sealed class SimulatorProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _stderr = new();
     private readonly Task _pumps;
 
-    private SimulatorProcess(Process process)
+    private SimulatorProcess(Process process, bool readStdout)
     {
         _process = process;
-        _pumps = Task.WhenAll(PumpStdoutAsync(), PumpStderrAsync());
+        _pumps = Task.WhenAll(readStdout ? PumpStdoutAsync() : Task.CompletedTask, PumpStderrAsync());
     }
 
     public int Id => _process.Id;
 
     public Stream Input => _process.StandardInput.BaseStream;
 
+    /// <summary>STDOUT itself, for a test that reads it (or not) on its own (started with readStdout: false).</summary>
+    public StreamReader Output => _process.StandardOutput;
+
     public IReadOnlyList<string> StderrLines => _stderr.ToArray();
 
     /// <summary>Starts <c>kapacitor-udf-sim</c> with <paramref name="arguments"/>; in a process group of its own (through
-    /// setsid) when <paramref name="ownProcessGroup"/>, as a shell starts a foreground job, so the group can be signalled.</summary>
-    public static SimulatorProcess Start(IReadOnlyList<string> arguments, bool ownProcessGroup = false)
+    /// setsid) when <paramref name="ownProcessGroup"/>, as a shell starts a foreground job, so the group can be signalled.
+    /// STDOUT is read as it comes unless <paramref name="readStdout"/> is false (then see <see cref="Output"/>).</summary>
+    public static SimulatorProcess Start(IReadOnlyList<string> arguments, bool ownProcessGroup = false, bool readStdout = true)
     {
         var simulator = Path.Combine(AppContext.BaseDirectory, "Kapacitor.Udf.Simulator");
         var startInfo = new ProcessStartInfo(ownProcessGroup ? "setsid" : simulator)
@@ -51,7 +55,7 @@ internal sealed class SimulatorProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        return new SimulatorProcess(Process.Start(startInfo)!);
+        return new SimulatorProcess(Process.Start(startInfo)!, readStdout);
     }
 
     /// <summary>The next line of STDOUT; null when STDOUT has ended.</summary>
