@@ -1,23 +1,42 @@
+using System.Diagnostics;
+using System.Globalization;
 using Kapacitor.Udf.Simulator.Engine;
 
 namespace Kapacitor.Udf.Simulator.Cli;
 
 // Everything that is not output goes to STDERR: the UDF's own STDERR as Kapacitor logs it, violations as they
-// are detected, and a summary.
+// are detected, notes and a summary. Lines from several threads are written whole, one at a time, above the progress
+// line when one is shown.
 internal static class Diagnostics
 {
     private const string Prefix = "kapacitor-udf-sim: ";
 
-    public static void UdfLog(string line) => Console.Error.WriteLine($"UDF log: {line}");
+    private static ProgressLine? s_progress;
+
+    // Serializes every STDERR write and the progress line's redraw.
+    public static object Gate { get; } = new();
+
+    public static ProgressLine? Progress
+    {
+        set
+        {
+            lock (Gate)
+            {
+                s_progress = value;
+            }
+        }
+    }
+
+    public static void UdfLog(string line) => WriteLine($"UDF log: {line}");
 
     public static void Violation(Violation violation) =>
-        Console.Error.WriteLine($"{Prefix}{violation.Phase.ToString().ToLowerInvariant()}: {violation.Kind}: {violation.Message}");
+        WriteLine($"{Prefix}{violation.Phase.ToString().ToLowerInvariant()}: {violation.Kind}: {violation.Message}");
 
-    public static void Error(string message) => Console.Error.WriteLine(Prefix + message);
+    public static void Error(string message) => WriteLine(Prefix + message);
 
-    public static void Note(string message) => Console.Error.WriteLine(Prefix + message);
+    public static void Note(string message) => WriteLine(Prefix + message);
 
-    public static void Summary(SimulationResult result, string udfName)
+    public static void Summary(SimulationResult result, string udfName, RunFigures figures)
     {
         if (result.DefineError is { } defineError)
         {
@@ -25,11 +44,18 @@ internal static class Diagnostics
             return;
         }
 
-        var points = result.Points.Count;
-        var batches = result.Batches.Count(b => b.End is not null);
-        Note($"sent {result.PointsSent} point(s){(result.BatchesSent > 0 ? $" in {result.BatchesSent} batch(es)" : string.Empty)}; " +
-             $"received {points} point(s) and {batches} batch(es); keepalives {result.KeepalivesSent} sent, {result.KeepalivesAnswered} answered; " +
-             $"exit code {(result.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")}");
+        if (result.Violations.FirstOrDefault(v => v.Kind == ViolationKind.InputFailed) is { } input)
+        {
+            Note($"the input is broken, so the task was stopped after {result.PointsSent:N0} point(s) (the UDF's input was closed as at the end of input): {input.Message}");
+        }
+
+        var batchesSent = result.BatchesSent > 0 ? $" in {result.BatchesSent:N0} batch(es)" : string.Empty;
+        var batchesReceived = result.BatchesReceived > 0 ? $" in {result.BatchesReceived:N0} batch(es)" : string.Empty;
+        Note(string.Create(CultureInfo.InvariantCulture,
+            $"sent {result.PointsSent:N0} point(s){batchesSent}; received {result.PointsReceived:N0} point(s){batchesReceived}; " +
+            $"keepalives {result.KeepalivesSent} sent, {result.KeepalivesAnswered} answered; " +
+            $"exit code {(result.Killed ? "none (killed on request)" : result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none")}"));
+        Note(figures.Describe(result.PointsSent));
         if (result.IsClean)
         {
             Note("clean: no protocol violations");
@@ -40,9 +66,59 @@ internal static class Diagnostics
         var consequence = fatal?.Phase switch
         {
             SimulationPhase.Probe => $"; kapacitord would not start: failed to load process info for \"{udfName}\": {fatal.Message}",
-            SimulationPhase.Task => $"; in Kapacitor the node would fail with: {fatal.Message}",
+            SimulationPhase.Task when fatal.Kind != ViolationKind.InputFailed => $"; in Kapacitor the node would fail with: {fatal.Message}",
             _ => string.Empty,
         };
-        Note($"{result.Violations.Count} violation(s){consequence}");
+        var shown = result.ViolationCount > result.Violations.Count ? $" (the first {result.Violations.Count} shown)" : string.Empty;
+        Note($"{result.ViolationCount} violation(s){shown}{consequence}");
+    }
+
+    private static void WriteLine(string line)
+    {
+        lock (Gate)
+        {
+            if (s_progress is { } progress)
+            {
+                progress.WriteLine(line);
+            }
+            else
+            {
+                Console.Error.WriteLine(line);
+            }
+        }
+    }
+}
+
+// The simulator's own cost, for the summary: wall time, and on Linux its CPU (user + system, all threads) and peak
+// resident memory (VmHWM) from /proc, so a user can see the simulator is not what makes a UDF slow. Rates only for
+// inputs large enough that start-up (two UDF processes, the JIT) does not dominate them.
+internal sealed class RunFigures
+{
+    private const long PointsForRates = 10_000;
+
+    private readonly Stopwatch _wall = Stopwatch.StartNew();
+
+    public string Describe(long points)
+    {
+        var wall = _wall.Elapsed;
+        var rates = points >= PointsForRates;
+        var rate = rates ? string.Create(CultureInfo.InvariantCulture, $" ({points / wall.TotalSeconds:N0} points/s)") : string.Empty;
+        var text = string.Create(CultureInfo.InvariantCulture, $"simulator: {wall.TotalSeconds:0.0} s wall{rate}");
+        if (!OperatingSystem.IsLinux())
+        {
+            return text;
+        }
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var perPoint = rates ? string.Create(CultureInfo.InvariantCulture, $" = {cpu.TotalMicroseconds / points:0.00} µs/point") : string.Empty;
+        return text + string.Create(CultureInfo.InvariantCulture, $", {cpu.TotalSeconds:0.00} s CPU{perPoint}, peak RSS {PeakResidentMegabytes()} MB");
+    }
+
+    private static string PeakResidentMegabytes()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is not null && long.TryParse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture, out var kilobytes)
+            ? (kilobytes / 1024).ToString(CultureInfo.InvariantCulture)
+            : "?";
     }
 }

@@ -23,8 +23,11 @@ internal sealed class JsonLinesSink(Stream output) : IResponseSink
         }
 
         output.WriteByte((byte)'\n');
-        output.Flush();
     }
+
+    public bool TryWritePoint(ReadOnlySpan<byte> point) => false;
+
+    public void Flush() => output.Flush();
 
     public void Dispose() => output.Flush();
 

@@ -1,20 +1,36 @@
 using System.CommandLine;
 using Kapacitor.Udf.Simulator.Engine;
+using Kapacitor.Udf.Simulator.Input;
 using Kapacitor.Udf.Simulator.LineProtocol;
 using Kapacitor.Udf.Testing;
 using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.Simulator.Cli;
 
-// `kapacitor-udf-sim run`: probe, define, and run one task against the UDF with line protocol input.
+// `kapacitor-udf-sim run`: probe, define, and run one task against the UDF, with line protocol (a file, or STDIN as
+// it arrives) or a Kapacitor recording as input, streamed: memory stays bounded whatever the input size.
 internal sealed class RunCommand
 {
+    private const int OutputBufferSize = 64 * 1024;
+
     private readonly TargetOptions _target = new();
 
     private readonly Option<FileInfo?> _input = new("--input", "-i")
     {
-        Description = "Line protocol input (default: STDIN); blank lines and # comments are skipped",
+        Description = "Line protocol input (default: STDIN, read as it arrives, e.g. from tail -f); blank lines and # comments are skipped",
         HelpName = "FILE",
+    };
+
+    private readonly Option<FileInfo?> _recording = new("--recording", "-r")
+    {
+        Description = "Replay a recording made by `kapacitor record`: a stream recording (.srpl) or a batch recording (.brpl), times as recorded",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<int?> _source = new("--source")
+    {
+        Description = "Which source (entry 0, 1, ...: one per query node) of a batch recording to replay; required when it has several",
+        HelpName = "N",
     };
 
     private readonly Option<string> _format = new("--format", "-f")
@@ -105,9 +121,21 @@ internal sealed class RunCommand
         var command = new Command("run", "Run one task against a UDF exactly as Kapacitor would and report every protocol violation: run [options] -- PROG [ARGS...] (or --socket PATH)");
         _target.AddTo(command);
         _format.AcceptOnlyFromAmong("lp", "jsonl");
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(_input) is not null && result.GetValue(_recording) is not null)
+            {
+                result.AddError("give either --input FILE or --recording FILE, not both");
+            }
+
+            if (result.GetValue(_source) is not null && result.GetValue(_recording) is null)
+            {
+                result.AddError("--source picks the source of a batch recording: give --recording FILE too");
+            }
+        });
         foreach (var option in new Option[]
                  {
-                     _input, _format, _opt, _groupBy, _byMeasurement, _database, _retentionPolicy, _batchPeriod, _emptyWindows,
+                     _input, _recording, _source, _format, _opt, _groupBy, _byMeasurement, _database, _retentionPolicy, _batchPeriod, _emptyWindows,
                      _holdOpenWindows, _restore, _snapshotAfter, _snapshotOut, _task, _node, _start, _step, _exitTimeout,
                  })
         {
@@ -120,6 +148,7 @@ internal sealed class RunCommand
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        var figures = new RunFigures();
         IReadOnlyList<OptionCall> calls;
         try
         {
@@ -131,8 +160,8 @@ internal sealed class RunCommand
             return ExitCodes.Usage;
         }
 
-        var points = await ReadInputAsync(parse, cancellationToken);
-        if (points is null)
+        using var input = OpenInput(parse);
+        if (input is null)
         {
             return ExitCodes.Usage;
         }
@@ -144,9 +173,9 @@ internal sealed class RunCommand
         }
 
         var snapshotOut = parse.GetValue(_snapshotOut);
-        using IResponseSink sink = parse.GetValue(_format) == "jsonl"
-            ? new JsonLinesSink(Console.OpenStandardOutput())
-            : new LineProtocolSink(Console.Out);
+        using var output = new ResponseOutput(parse.GetValue(_format) == "jsonl"
+            ? new JsonLinesSink(new BufferedStream(Console.OpenStandardOutput(), OutputBufferSize))
+            : new LineProtocolSink(Console.OpenStandardOutput()));
         SimulatorOptions options;
         UdfSimulator simulator;
         try
@@ -170,9 +199,16 @@ internal sealed class RunCommand
                 SnapshotAfter = parse.GetValue(_snapshotAfter) ?? (snapshotOut is null ? null : int.MaxValue),
                 StderrLine = Diagnostics.UdfLog,
                 ViolationDetected = Diagnostics.Violation,
-                ResponseReceived = sink.Write,
+                ResponseReceived = output.Write,
+                PointReceived = output.TryWritePoint,
+                ResponsesIdle = output.Flush,
+                KeepResponses = false,
             };
             simulator = new UdfSimulator(options);
+            if (input.IsBatches && options.BatchPeriod is not null)
+            {
+                throw new ArgumentException("a batch recording carries its own batches (one per query result): drop --batch-period");
+            }
         }
         catch (ArgumentException ex)
         {
@@ -180,8 +216,27 @@ internal sealed class RunCommand
             return ExitCodes.Usage;
         }
 
-        var result = await simulator.RunAsync(_target.CreateTarget(parse), points, cancellationToken);
-        sink.Dispose();
+        using var control = new SimulationControl();
+        SimulationResult result;
+        using (new StopOnSignals(control))
+        {
+            var progress = ProgressLine.StartOnTerminal(control);
+            Diagnostics.Progress = progress;
+            try
+            {
+                result = await simulator.RunAsync(_target.CreateTarget(parse), input, control, cancellationToken);
+            }
+            finally
+            {
+                Diagnostics.Progress = null;
+                if (progress is not null)
+                {
+                    await progress.DisposeAsync();
+                }
+            }
+        }
+
+        output.Dispose();
         if (snapshotOut is not null)
         {
             if (result.Snapshot is { } snapshot)
@@ -195,41 +250,44 @@ internal sealed class RunCommand
             }
         }
 
-        Diagnostics.Summary(result, options.UdfName);
-        return result.IsClean ? ExitCodes.Clean : result.DefineError is not null ? ExitCodes.Usage : ExitCodes.Violations;
+        Diagnostics.Summary(result, options.UdfName, figures);
+        return result.IsClean ? ExitCodes.Clean
+            : result.DefineError is not null || result.Violations.Any(v => v.Kind == ViolationKind.InputFailed) ? ExitCodes.Usage
+            : ExitCodes.Violations;
     }
 
-    private async Task<IReadOnlyList<Protocol.Point>?> ReadInputAsync(ParseResult parse, CancellationToken cancellationToken)
+    // The input, read as the task runs; null (after saying why) when it cannot be opened.
+    private SimulatorInput? OpenInput(ParseResult parse)
     {
-        string text;
-        if (parse.GetValue(_input) is { } file)
-        {
-            if (!file.Exists)
-            {
-                Diagnostics.Error($"input file {file.FullName} does not exist");
-                return null;
-            }
-
-            text = await File.ReadAllTextAsync(file.FullName, cancellationToken);
-        }
-        else
-        {
-            if (!Console.IsInputRedirected)
-            {
-                Diagnostics.Note("reading line protocol from STDIN (end with Ctrl-D; or use --input FILE)");
-            }
-
-            text = await Console.In.ReadToEndAsync(cancellationToken);
-        }
-
         try
         {
+            if (parse.GetValue(_recording) is { } recording)
+            {
+                return SimulatorInput.FromRecording(recording.FullName, parse.GetValue(_source));
+            }
+
             var defaults = new TimestampDefaults(parse.GetValue(_start) ?? 0, (parse.GetValue(_step) ?? TimeSpan.FromSeconds(1)).Ticks * 100);
-            return LineProtocolReader.Parse(text, defaults);
+            if (parse.GetValue(_input) is { } file)
+            {
+                return SimulatorInput.FromLineProtocol(
+                    new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan), defaults);
+            }
+
+            if (!Console.IsInputRedirected)
+            {
+                Diagnostics.Note("reading line protocol from the terminal: each line is sent as you enter it (Ctrl-D ends the input, Ctrl-C stops the task)");
+            }
+
+            return SimulatorInput.FromLineProtocol(Console.OpenStandardInput(), defaults);
         }
-        catch (LineProtocolException ex)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            Diagnostics.Error($"input: {ex.Message}");
+            Diagnostics.Error($"{(parse.GetValue(_recording) is null ? "input" : "recording")} file {(parse.GetValue(_recording) ?? parse.GetValue(_input))!.FullName} does not exist");
+            return null;
+        }
+        catch (Exception ex) when (ex is RecordingException or IOException or UnauthorizedAccessException)
+        {
+            Diagnostics.Error(ex.Message);
             return null;
         }
     }

@@ -26,6 +26,7 @@ internal static class SimulatorCli
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync();
+        // SIGINT and SIGTERM are the run command's (StopOnSignals), not System.CommandLine's cancellation.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

@@ -85,7 +85,12 @@ internal sealed class TargetOptions
             .Select(v => v.Split('=', 2))
             .GroupBy(kv => kv[0], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
-        return new ProcessUdfTarget(command[0], command[1..], environment);
+        if (ProcessUdfTarget.SessionFallback is { } fallback)
+        {
+            Diagnostics.Note(fallback);
+        }
+
+        return new ProcessUdfTarget(command[0], command[1..], environment) { StartInNewSession = true };
     }
 
     public string UdfName(ParseResult parse)

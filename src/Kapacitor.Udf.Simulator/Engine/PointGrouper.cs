@@ -42,24 +42,41 @@ public sealed class PointGrouper
     /// <summary>The dimensions in the order Kapacitor uses them (sorted); empty for <c>*</c>, where each point's sorted tag keys are used.</summary>
     public IReadOnlyList<string> Dimensions => _dimensions;
 
+    // groupBy('*'): each point's own tag keys are its dimensions.
+    internal bool AllTags => _allTags;
+
     /// <summary>Whether the measurement is part of the group.</summary>
     public bool ByMeasurement { get; }
 
-    /// <summary>The database stamped on every point.</summary>
+    /// <summary>The database stamped on every point that has none of its own.</summary>
     public string Database { get; }
 
-    /// <summary>The retention policy stamped on every point.</summary>
+    /// <summary>The retention policy stamped on every point that has none of its own.</summary>
     public string RetentionPolicy { get; }
 
     /// <summary>Builds the stream point for a raw point; the input is not modified.</summary>
-    /// <param name="raw">A point with name, tags, fields and time.</param>
+    /// <param name="raw">A point with name, tags, fields and time; a database and retention policy of its own (from a
+    /// stream recording) are kept.</param>
     /// <returns>A fully populated copy.</returns>
     public Point ToStreamPoint(Point raw)
     {
         ArgumentNullException.ThrowIfNull(raw);
-        var point = raw.Clone();
-        point.Database = Database;
-        point.RetentionPolicy = RetentionPolicy;
+        return Stamp(raw.Clone());
+    }
+
+    // ToStreamPoint without the copy: the engine owns the raw points it reads.
+    internal Point Stamp(Point point)
+    {
+        if (point.Database.Length == 0)
+        {
+            point.Database = Database;
+        }
+
+        if (point.RetentionPolicy.Length == 0)
+        {
+            point.RetentionPolicy = RetentionPolicy;
+        }
+
         point.ByName = ByMeasurement;
         point.Dimensions.Clear();
         point.Dimensions.Add(DimensionsOf(point));

@@ -21,6 +21,22 @@ public sealed class ProcessUdfTarget(string program, IReadOnlyList<string> argum
     /// <summary>The added environment variables.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; } = environment ?? new Dictionary<string, string>();
 
+    /// <summary>
+    /// Whether the UDF runs in a session (and process group) of its own, started through <c>setsid</c> (util-linux), so
+    /// that the terminal's Ctrl-C, which signals the whole foreground process group, reaches the simulator and not the
+    /// UDF: the simulator then stops the task as Kapacitor would, and the UDF sees the end of its input. <c>setsid</c>
+    /// replaces itself with the UDF, so the process, its ID and its exit code are the UDF's. Where <c>setsid</c> is not
+    /// installed the UDF is started directly (see <see cref="SessionFallback"/>).
+    /// </summary>
+    public bool StartInNewSession { get; init; }
+
+    /// <summary>Why <see cref="StartInNewSession"/> cannot be honoured on this machine (no <c>setsid</c> in PATH); null when it can.</summary>
+    public static string? SessionFallback => Setsid is null
+        ? "setsid (util-linux) is not in PATH: the UDF shares the simulator's process group, so a Ctrl-C in the terminal reaches the UDF too"
+        : null;
+
+    private static string? Setsid { get; } = FindInPath("setsid");
+
     /// <inheritdoc />
     public string DisplayName => Arguments.Count == 0 ? Program : $"{Program} {string.Join(' ', Arguments)}";
 
@@ -29,7 +45,15 @@ public sealed class ProcessUdfTarget(string program, IReadOnlyList<string> argum
     {
         ArgumentNullException.ThrowIfNull(stderrLine);
         cancellationToken.ThrowIfCancellationRequested();
-        var startInfo = new ProcessStartInfo(Program)
+        // Resolved here, as .NET would, so that a missing program is a clear error also when setsid runs it.
+        var program = Resolve(Program) ?? throw new IOException($"cannot start {DisplayName}: {Program} is not a file{(Program.Contains('/', StringComparison.Ordinal) ? string.Empty : ", nor in PATH")}");
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(program) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+        {
+            throw new IOException($"cannot start {DisplayName}: {program} is not executable (chmod +x, or run a .dll as: dotnet X.dll)");
+        }
+
+        var newSession = StartInNewSession && Setsid is not null;
+        var startInfo = new ProcessStartInfo(newSession ? Setsid! : program)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -37,6 +61,11 @@ public sealed class ProcessUdfTarget(string program, IReadOnlyList<string> argum
             RedirectStandardError = true,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        if (newSession)
+        {
+            startInfo.ArgumentList.Add(program);
+        }
+
         foreach (var argument in Arguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -60,6 +89,16 @@ public sealed class ProcessUdfTarget(string program, IReadOnlyList<string> argum
 
         return Task.FromResult<IUdfConnection>(new ProcessConnection(process, stderrLine));
     }
+
+    // A path with a slash is taken as it is (relative to the working directory); a bare name is looked up in PATH.
+    private static string? Resolve(string program) =>
+        program.Contains('/', StringComparison.Ordinal) ? (File.Exists(program) ? Path.GetFullPath(program) : null) : FindInPath(program);
+
+    private static string? FindInPath(string name) =>
+        (System.Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, name))
+            .FirstOrDefault(File.Exists);
 
     private sealed class ProcessConnection : IUdfConnection
     {

@@ -5,13 +5,15 @@ namespace Kapacitor.Udf.Simulator.Engine;
 // Judges every response on one connection the way Kapacitor's reader would treat it [udf/server.go handleResponse],
 // and hands management responses to whoever asked for them. Called by the reader loop (responses, end of output)
 // and the driver (expectations); one lock covers both. Violations are returned, not raised, so the caller reports
-// them outside the lock.
+// them outside the lock. Responses and outputs are kept only when asked (keep); otherwise memory stays constant
+// whatever the UDF sends: counts, and the state of the open batch.
 internal sealed class ResponseChecker
 {
     private readonly object _gate = new();
     private readonly SimulationPhase _phase;
     private readonly EdgeType? _provides;
     private readonly bool _restoreExpected;
+    private readonly bool _keep;
     private readonly HashSet<ViolationKind> _reported = [];
     private readonly HashSet<string> _unsolicited = new(StringComparer.Ordinal);
     private readonly List<Response> _responses = [];
@@ -26,14 +28,42 @@ internal sealed class ResponseChecker
     private bool _restoreAnswered;
     private BeginBatch? _openBegin;
     private List<Point> _openPoints = [];
+    private long _openCount;
     private int _keepalivesAnswered;
+    private long _pointsReceived;
+    private long _batchesReceived;
 
     // provides: null on the Info probe, where no data is expected at all.
-    public ResponseChecker(SimulationPhase phase, EdgeType? provides, bool restoreExpected)
+    public ResponseChecker(SimulationPhase phase, EdgeType? provides, bool restoreExpected, bool keep)
     {
         _phase = phase;
         _provides = provides;
         _restoreExpected = restoreExpected;
+        _keep = keep;
+    }
+
+    // Data points received: stream points and points inside batches.
+    public long PointsReceived
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pointsReceived;
+            }
+        }
+    }
+
+    // Batches closed by an EndBatch.
+    public long BatchesReceived
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _batchesReceived;
+            }
+        }
     }
 
     public IReadOnlyList<Response> Responses
@@ -93,7 +123,11 @@ internal sealed class ResponseChecker
         List<Violation>? violations = null;
         lock (_gate)
         {
-            _responses.Add(response);
+            if (_keep)
+            {
+                _responses.Add(response);
+            }
+
             switch (response.MessageCase)
             {
                 case Response.MessageOneofCase.None:
@@ -146,6 +180,25 @@ internal sealed class ResponseChecker
         return violations;
     }
 
+    // A Response{point} that the caller handled still encoded (KeepResponses off): judged and counted as OnResponse
+    // would, without a Point. Only outside a batch: the caller checks IsBatchOpen first.
+    public List<Violation>? OnEncodedPoint()
+    {
+        List<Violation>? violations = null;
+        lock (_gate)
+        {
+            if (CheckData("a point", ref violations))
+            {
+                OnPoint(null, ref violations);
+            }
+        }
+
+        return violations;
+    }
+
+    // Whether a BeginBatch is open; without the lock, for the reader, the only thread that changes it.
+    public bool IsBatchOpen => Volatile.Read(ref _openBegin) is not null;
+
     // The output ended: whoever still waits for an answer gets null, and an open batch is lost.
     public List<Violation>? OnEndOfOutput()
     {
@@ -159,9 +212,8 @@ internal sealed class ResponseChecker
             if (_openBegin is not null)
             {
                 Add(ref violations, ViolationKind.UnterminatedBatch, fatal: false,
-                    $"the output ended inside a batch (BeginBatch and {_openPoints.Count} point(s), no EndBatch): Kapacitor forwards nothing for it");
-                _outputs.Add(new BatchOutput(_openBegin, _openPoints, null));
-                _openBegin = null;
+                    $"the output ended inside a batch (BeginBatch and {_openCount} point(s), no EndBatch): Kapacitor forwards nothing for it");
+                CloseBatch(null);
             }
         }
 
@@ -243,19 +295,24 @@ internal sealed class ResponseChecker
         if (_openBegin is not null)
         {
             Add(ref violations, ViolationKind.BeginWhileBatchOpen, fatal: false,
-                $"BeginBatch while a batch is open ({_openPoints.Count} point(s) so far): Kapacitor silently discards the open batch and starts a new one");
-            _outputs.Add(new BatchOutput(_openBegin, _openPoints, null));
+                $"BeginBatch while a batch is open ({_openCount} point(s) so far): Kapacitor silently discards the open batch and starts a new one");
+            CloseBatch(null);
         }
 
         _openBegin = begin;
-        _openPoints = [];
     }
 
-    private void OnPoint(Point point, ref List<Violation>? violations)
+    private void OnPoint(Point? point, ref List<Violation>? violations)
     {
+        _pointsReceived++;
         if (_openBegin is not null)
         {
-            _openPoints.Add(point);
+            _openCount++;
+            if (_keep)
+            {
+                _openPoints.Add(point!);
+            }
+
             return;
         }
 
@@ -265,7 +322,10 @@ internal sealed class ResponseChecker
                 "a point outside BeginBatch/EndBatch from a UDF whose Info says it provides BATCH: Kapacitor forwards the wrong message type downstream (undefined behaviour)");
         }
 
-        _outputs.Add(new PointOutput(point));
+        if (_keep)
+        {
+            _outputs.Add(new PointOutput(point!));
+        }
     }
 
     private void OnEnd(EndBatch end, ref List<Violation>? violations)
@@ -283,9 +343,20 @@ internal sealed class ResponseChecker
             return;
         }
 
-        _outputs.Add(new BatchOutput(_openBegin, _openPoints, end));
+        _batchesReceived++;
+        CloseBatch(end);
+    }
+
+    private void CloseBatch(EndBatch? end)
+    {
+        if (_keep)
+        {
+            _outputs.Add(new BatchOutput(_openBegin!, _openPoints, end));
+            _openPoints = [];
+        }
+
         _openBegin = null;
-        _openPoints = [];
+        _openCount = 0;
     }
 
     private void Add(ref List<Violation>? violations, ViolationKind kind, bool fatal, string message)

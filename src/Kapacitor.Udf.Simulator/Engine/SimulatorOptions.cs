@@ -5,6 +5,9 @@ using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 
+// See SimulatorOptions.PointReceived.
+internal delegate bool EncodedPointHandler(ReadOnlySpan<byte> point);
+
 /// <summary>How the simulated Kapacitor configures and drives the UDF. Every property has a working default.</summary>
 public sealed record SimulatorOptions
 {
@@ -26,7 +29,8 @@ public sealed record SimulatorOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long the UDF gets to close its output and exit after its input is closed; <see langword="null"/>
-    /// means <see cref="Timeout"/>. Kapacitor itself waits forever; after this the simulator kills the UDF.</summary>
+    /// means <see cref="Timeout"/>. Kapacitor itself waits forever; after this the simulator kills the UDF. Time the
+    /// simulator spends blocked in <see cref="ResponseReceived"/> does not count: the UDF cannot finish meanwhile.</summary>
     public TimeSpan? ExitTimeout { get; init; }
 
     /// <summary>The <c>groupBy</c> tag names (any order: Kapacitor sorts them); <c>*</c> alone means all tags.</summary>
@@ -70,11 +74,26 @@ public sealed record SimulatorOptions
     /// <summary>Called for each STDERR line of a process UDF, as it arrives (Kapacitor logs it as <c>UDF log</c>).</summary>
     public Action<string>? StderrLine { get; init; }
 
-    /// <summary>Called for each response on the task connection, in order, as it arrives (on the reader's thread).</summary>
+    /// <summary>Called for each response on the task connection, in order, as it arrives (on the reader's thread).
+    /// While it runs, the keepalive watchdog waits: time spent here (e.g. writing to a slow STDOUT) is the simulator's,
+    /// not the UDF's.</summary>
     public Action<Response>? ResponseReceived { get; init; }
+
+    /// <summary>Called on the reader's thread when every response read so far has been passed to
+    /// <see cref="ResponseReceived"/> and the reader is about to wait for more: the moment to flush buffered output.</summary>
+    public Action? ResponsesIdle { get; init; }
+
+    /// <summary>Whether the result keeps every response and output (<see cref="SimulationResult.Responses"/>,
+    /// <see cref="SimulationResult.Outputs"/>; default <see langword="true"/>). Set it to <see langword="false"/> for long
+    /// or live runs: memory then stays bounded whatever the input size, and the result carries counts only.</summary>
+    public bool KeepResponses { get; init; } = true;
 
     /// <summary>Called for each violation as it is detected.</summary>
     public Action<Violation>? ViolationDetected { get; init; }
+
+    // The command line's fast path for the bulk of a run's output (only with KeepResponses off): a Response{point}
+    // outside a batch, as the Point message's bytes; true when handled, and then it is not passed to ResponseReceived.
+    internal EncodedPointHandler? PointReceived { get; init; }
 
     /// <summary>The node ID actually sent.</summary>
     public string EffectiveNodeId => NodeId ?? UdfName + "1";

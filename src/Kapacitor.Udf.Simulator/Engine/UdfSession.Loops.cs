@@ -10,25 +10,27 @@ namespace Kapacitor.Udf.Simulator.Engine;
 
 internal sealed partial class UdfSession
 {
-    // The only writer: every request in queue order, each frame flushed at once (Kapacitor writes unbuffered).
-    // When the queue completes (or the run aborts) it closes the UDF's input.
+    // The only writer: every chunk of frames in queue order. When the queue completes (or the run aborts) it closes
+    // the UDF's input.
     private async Task WriteLoopAsync()
     {
-        var output = PipeWriter.Create(_connection.Requests, new StreamPipeWriterOptions(leaveOpen: true));
+        var output = _connection.Requests;
         try
         {
-            await foreach (var request in _requests.Reader.ReadAllAsync(_killed.Token))
+            await foreach (var chunk in _outgoing.Queue.Reader.ReadAllAsync(_killed.Token))
             {
-                if (IsAborted)
+                try
                 {
-                    continue;
+                    if (!IsAborted)
+                    {
+                        await output.WriteAsync(chunk.Bytes.WrittenMemory, _killed.Token);
+                        await output.FlushAsync(_killed.Token);
+                        Interlocked.Add(ref _keepalivesSent, chunk.Keepalives);
+                    }
                 }
-
-                VarintFrame.WriteFrame(output, request);
-                await output.FlushAsync(_killed.Token);
-                if (request.MessageCase == Request.MessageOneofCase.Keepalive)
+                finally
                 {
-                    Interlocked.Increment(ref _keepalivesSent);
+                    _outgoing.Return(chunk);
                 }
             }
         }
@@ -46,16 +48,15 @@ internal sealed partial class UdfSession
         finally
         {
             // Unblock anyone still trying to queue a request.
-            _requests.Writer.TryComplete();
-            await CloseInputAsync(output);
+            _outgoing.Queue.Writer.TryComplete();
+            await CloseInputAsync();
         }
     }
 
-    private async Task CloseInputAsync(PipeWriter output)
+    private async Task CloseInputAsync()
     {
         try
         {
-            await output.CompleteAsync();
             await _connection.CloseRequestsAsync();
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
@@ -64,23 +65,33 @@ internal sealed partial class UdfSession
         }
     }
 
+    // The simulator's one loop that reads frames from the UDF.
     private async Task ReadLoopAsync()
     {
-        var input = PipeReader.Create(_connection.Responses, new StreamPipeReaderOptions(leaveOpen: true));
+        var input = PipeReader.Create(_connection.Responses, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         try
         {
             while (true)
             {
                 var result = await input.ReadAsync(_killed.Token);
                 var buffer = result.Buffer;
+                var handled = false;
+                var busyFrom = _options.TimeProvider.GetTimestamp();
+                _readerBusy = true;
                 try
                 {
                     while (VarintFrame.TryReadFrame(ref buffer, _options.MaxFrameSize, out var payload))
                     {
+                        handled = true;
                         if (!Handle(payload))
                         {
                             return;
                         }
+                    }
+
+                    if (handled)
+                    {
+                        _options.ResponsesIdle?.Invoke();
                     }
 
                     if (result.IsCompleted)
@@ -96,6 +107,17 @@ internal sealed partial class UdfSession
                 finally
                 {
                     input.AdvanceTo(buffer.Start, buffer.End);
+                    if (handled)
+                    {
+                        // Kapacitor's watchdog: any response at all counts as a sign of life. Set after the callbacks,
+                        // which may have waited on a slow consumer of the simulator's own output meanwhile.
+                        var now = _options.TimeProvider.GetTimestamp();
+                        Interlocked.Add(ref _busyTimestampTicks, now - busyFrom);
+                        Volatile.Write(ref _lastResponseTimestamp, now);
+                        Volatile.Write(ref _lastResponseUnixNanoseconds, UnixNanoseconds(_options.TimeProvider.GetUtcNow()));
+                    }
+
+                    _readerBusy = false;
                 }
             }
         }
@@ -123,6 +145,13 @@ internal sealed partial class UdfSession
 
     private bool Handle(ReadOnlySequence<byte> payload)
     {
+        // Only on the task connection (the probe's responses go nowhere) and only when no Point is kept.
+        if (_responseReceived is not null && !_options.KeepResponses && _options.PointReceived is { } pointReceived
+            && TryHandleEncodedPoint(payload, pointReceived))
+        {
+            return true;
+        }
+
         Response response;
         try
         {
@@ -134,13 +163,63 @@ internal sealed partial class UdfSession
             return false;
         }
 
-        // Kapacitor's watchdog: any response at all counts as a sign of life.
-        Volatile.Write(ref _lastResponseTimestamp, _options.TimeProvider.GetTimestamp());
-        Volatile.Write(ref _lastResponseUnixNanoseconds, UnixNanoseconds(_options.TimeProvider.GetUtcNow()));
         var violations = _checker.OnResponse(response);
+        if (response.MessageCase == Response.MessageOneofCase.Point)
+        {
+            _control?.AddReceived(1);
+        }
+
         _responseReceived?.Invoke(response);
         ReportUnlessAborted(violations);
         return true;
+    }
+
+    // The bulk of a run's output, a Response{point} outside a batch, handed on still encoded (field 17: 0x8A 0x01,
+    // the length, the Point message) when the caller can take it that way; false to decode it as any other response.
+    private bool TryHandleEncodedPoint(ReadOnlySequence<byte> payload, EncodedPointHandler pointReceived)
+    {
+        ReadOnlySpan<byte> frame;
+        if (payload.IsSingleSegment)
+        {
+            frame = payload.FirstSpan;
+        }
+        else
+        {
+            if (_scratch.Length < payload.Length)
+            {
+                _scratch = new byte[Math.Max(payload.Length, 2 * _scratch.Length)];
+            }
+
+            payload.CopyTo(_scratch);
+            frame = _scratch.AsSpan(0, (int)payload.Length);
+        }
+
+        if (frame.Length < 3 || frame[0] != 0x8A || frame[1] != 0x01 || !TryReadLength(frame[2..], out var prefix, out var length)
+            || 2 + prefix + length != frame.Length || _checker.IsBatchOpen || !pointReceived(frame[(2 + prefix)..]))
+        {
+            return false;
+        }
+
+        var violations = _checker.OnEncodedPoint();
+        _control?.AddReceived(1);
+        ReportUnlessAborted(violations);
+        return true;
+    }
+
+    private static bool TryReadLength(ReadOnlySpan<byte> bytes, out int prefix, out long length)
+    {
+        length = 0;
+        for (prefix = 0; prefix < bytes.Length && prefix < 5; prefix++)
+        {
+            length |= (long)(bytes[prefix] & 0x7f) << (7 * prefix);
+            if (bytes[prefix] < 0x80)
+            {
+                prefix++;
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void OnOutputEnded()
@@ -183,7 +262,8 @@ internal sealed partial class UdfSession
             while (await timer.WaitForNextTickAsync(_stopping.Token))
             {
                 var time = UnixNanoseconds(_options.TimeProvider.GetUtcNow());
-                await _requests.Writer.WriteAsync(new Request { Keepalive = new KeepaliveRequest { Time = time } }, _stopping.Token);
+                var chunk = _outgoing.Keepalive(new Request { Keepalive = new KeepaliveRequest { Time = time } });
+                await _outgoing.Queue.Writer.WriteAsync(chunk, _stopping.Token);
             }
         }
         catch (OperationCanceledException)
@@ -202,8 +282,15 @@ internal sealed partial class UdfSession
         {
             while (true)
             {
+                // Busy first: the reader sets the time of the last response before it stops being busy.
+                var busy = _readerBusy;
                 var remaining = _options.Timeout - _options.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastResponseTimestamp));
-                if (remaining <= TimeSpan.Zero)
+                if (remaining <= TimeSpan.Zero && busy)
+                {
+                    // The reader is handing responses on (and may wait for the simulator's own output): not the UDF's time.
+                    remaining = _options.Timeout / 4;
+                }
+                else if (remaining <= TimeSpan.Zero)
                 {
                     var last = DateTimeOffset.UnixEpoch.AddTicks(Volatile.Read(ref _lastResponseUnixNanoseconds) / 100);
                     Report(ViolationKind.KeepaliveTimeout, fatal: true,

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Kapacitor.Udf.Protocol;
+using Kapacitor.Udf.Simulator.Input;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 
@@ -9,16 +10,17 @@ namespace Kapacitor.Udf.Simulator.Engine;
 // and waits for answers; this class owns the loops, the abort and the shutdown.
 internal sealed partial class UdfSession : IAsyncDisposable
 {
-    // Kapacitor's request channel is unbuffered; one slot keeps back-pressure from a UDF that stops reading.
-    private readonly Channel<Request> _requests = Channel.CreateBounded<Request>(
-        new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    // Every STDERR line is passed on; only the first ones are kept for the result.
+    private const int MaxKeptStderrLines = 10_000;
 
+    private readonly OutgoingFrames _outgoing = new();
     private readonly IUdfConnection _connection;
     private readonly SimulatorOptions _options;
     private readonly SimulationPhase _phase;
     private readonly ResponseChecker _checker;
     private readonly ViolationLog _log;
     private readonly Action<Response>? _responseReceived;
+    private readonly SimulationControl? _control;
     private readonly List<string> _stderr;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _aborting = new();
@@ -26,10 +28,14 @@ internal sealed partial class UdfSession : IAsyncDisposable
     private readonly CancellationTokenSource _feed;
     private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenRegistration _runCancellation;
+    private readonly CancellationTokenRegistration _controlKill;
     private long _lastResponseTimestamp;
+    private long _busyTimestampTicks;
+    private byte[] _scratch = [];
     private long _lastResponseUnixNanoseconds;
     private int _keepalivesSent;
     private int _abortStarted;
+    private volatile bool _readerBusy;
     private volatile bool _inputClosing;
     private volatile bool _killedByUs;
     private Task _writer = Task.CompletedTask;
@@ -38,7 +44,7 @@ internal sealed partial class UdfSession : IAsyncDisposable
     private Task _watchdog = Task.CompletedTask;
 
     private UdfSession(IUdfConnection connection, SimulatorOptions options, SimulationPhase phase, ResponseChecker checker,
-        ViolationLog log, Action<Response>? responseReceived, List<string> stderr, CancellationToken cancellationToken)
+        ViolationLog log, Action<Response>? responseReceived, SimulationControl? control, List<string> stderr, CancellationToken cancellationToken)
     {
         _connection = connection;
         _options = options;
@@ -46,9 +52,12 @@ internal sealed partial class UdfSession : IAsyncDisposable
         _checker = checker;
         _log = log;
         _responseReceived = responseReceived;
+        _control = control;
         _stderr = stderr;
         _feed = CancellationTokenSource.CreateLinkedTokenSource(_aborting.Token, cancellationToken);
         _runCancellation = cancellationToken.Register(Kill);
+        _controlKill = control?.KillToken.Register(Kill) ?? default;
+        IdleAsync = async () => await FlushAsync();
     }
 
     public ResponseChecker Checker => _checker;
@@ -56,6 +65,12 @@ internal sealed partial class UdfSession : IAsyncDisposable
     public int KeepalivesSent => Volatile.Read(ref _keepalivesSent);
 
     public bool IsAborted => _aborting.IsCancellationRequested;
+
+    // Whether the UDF was killed (on a timeout, on request, or on cancellation).
+    public bool WasKilled => _killedByUs;
+
+    // For the input: sends what is built so far before the input waits for more.
+    public Func<ValueTask> IdleAsync { get; }
 
     public IReadOnlyList<string> StderrLines
     {
@@ -70,7 +85,7 @@ internal sealed partial class UdfSession : IAsyncDisposable
 
     // Opens the connection and starts the loops; null (with a ConnectFailed violation) when the UDF can't be reached.
     public static async Task<UdfSession?> StartAsync(IUdfTarget target, SimulatorOptions options, SimulationPhase phase,
-        ResponseChecker checker, ViolationLog log, Action<Response>? responseReceived, CancellationToken cancellationToken)
+        ResponseChecker checker, ViolationLog log, Action<Response>? responseReceived, SimulationControl? control, CancellationToken cancellationToken)
     {
         var stderr = new List<string>();
         IUdfConnection connection;
@@ -84,17 +99,38 @@ internal sealed partial class UdfSession : IAsyncDisposable
             return null;
         }
 
-        var session = new UdfSession(connection, options, phase, checker, log, responseReceived, stderr, cancellationToken);
+        var session = new UdfSession(connection, options, phase, checker, log, responseReceived, control, stderr, cancellationToken);
         session.Start();
         return session;
     }
 
-    // Queues a request behind everything queued before it; false once the run is aborted (stop feeding input).
-    public async ValueTask<bool> SendAsync(Request request)
+    // Queues a request behind everything queued before it and sends it with them (Init, Restore, Snapshot: the
+    // driver waits for their answers). False once the run is aborted (stop feeding input).
+    public ValueTask<bool> SendAsync(Request request)
     {
+        _outgoing.Append(request);
+        return FlushAsync();
+    }
+
+    // Queues a data request; it goes out with the next full chunk of frames, or at the next flush.
+    public ValueTask<bool> WriteAsync(Request request) =>
+        _outgoing.Append(request) ? FlushAsync() : ValueTask.FromResult(!IsAborted && !_inputClosing);
+
+    // Queues a stream point encoded straight from its line (see RawPointEncoder); true when the chunk is full and
+    // should be sent (FlushAsync).
+    public bool Append(RawPoint point, RawPointEncoder encoder) => _outgoing.Append(point, encoder);
+
+    // Sends every request queued so far.
+    public async ValueTask<bool> FlushAsync()
+    {
+        if (_outgoing.TakePending() is not { } chunk)
+        {
+            return !IsAborted;
+        }
+
         try
         {
-            await _requests.Writer.WriteAsync(request, _feed.Token);
+            await _outgoing.Queue.Writer.WriteAsync(chunk, _feed.Token);
             return true;
         }
         catch (OperationCanceledException) when (_aborting.IsCancellationRequested)
@@ -132,19 +168,22 @@ internal sealed partial class UdfSession : IAsyncDisposable
         return null;
     }
 
-    // Ends the UDF's input (stdin EOF / half-close) and waits, bounded by the exit timeout, for its output to end and
-    // the process to exit. Kapacitor stops its keepalives and watchdog as soon as stopping begins.
+    // Ends the UDF's input (stdin EOF / half-close) once everything queued is written, and waits, bounded by the exit
+    // timeout, for its output to end and the process to exit. Kapacitor stops its keepalives and watchdog as soon as
+    // stopping begins. Time the reader spends handing responses on (to a slow STDOUT) does not count: the UDF cannot
+    // finish while the simulator does not read its output.
     public async Task<int?> CloseAndWaitForExitAsync()
     {
+        await FlushAsync();
         _inputClosing = true;
         await _stopping.CancelAsync();
-        _requests.Writer.TryComplete();
+        _outgoing.Queue.Writer.TryComplete();
         var timeout = _options.EffectiveExitTimeout;
         var exit = WaitForEndAsync();
         int? exitCode = null;
         try
         {
-            exitCode = await exit.WaitAsync(timeout, _options.TimeProvider);
+            exitCode = await WaitExcludingBusyAsync(exit, timeout);
         }
         catch (TimeoutException)
         {
@@ -170,8 +209,12 @@ internal sealed partial class UdfSession : IAsyncDisposable
         return _killedByUs ? null : exitCode;
     }
 
-    // A failure the driver detects (Init or Restore refused, input broken): fatal, like every node failure.
+    // A failure the driver detects (Init or Restore refused): fatal, like every node failure.
     public void ReportFatal(ViolationKind kind, string message) => Report(kind, fatal: true, message);
+
+    // A broken input: the task ends as at the end of input (what was queued is still written), not with an abort.
+    public void ReportInputFailed(string message) =>
+        _log.Report(new Violation(ViolationKind.InputFailed, _phase, message, IsFatal: true));
 
     public void Kill()
     {
@@ -199,6 +242,7 @@ internal sealed partial class UdfSession : IAsyncDisposable
         }
 
         await _runCancellation.DisposeAsync();
+        await _controlKill.DisposeAsync();
         await _connection.DisposeAsync();
         _feed.Dispose();
         _stopping.Dispose();
@@ -214,6 +258,35 @@ internal sealed partial class UdfSession : IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
         _keepalive = Task.Run(KeepaliveLoopAsync);
         _watchdog = Task.Run(WatchdogLoopAsync);
+    }
+
+    private async Task<int?> WaitExcludingBusyAsync(Task<int?> exit, TimeSpan timeout)
+    {
+        var started = _options.TimeProvider.GetTimestamp();
+        var busyBefore = Volatile.Read(ref _busyTimestampTicks);
+        while (true)
+        {
+            var busy = _options.TimeProvider.GetElapsedTime(busyBefore, Volatile.Read(ref _busyTimestampTicks));
+            var remaining = timeout + busy - _options.TimeProvider.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                if (!_readerBusy)
+                {
+                    throw new TimeoutException();
+                }
+
+                remaining = timeout / 4;
+            }
+
+            try
+            {
+                return await exit.WaitAsync(remaining, _options.TimeProvider, _killed.Token);
+            }
+            catch (TimeoutException)
+            {
+                // Check again: the reader may have been busy meanwhile.
+            }
+        }
     }
 
     private async Task<int?> WaitForEndAsync()
@@ -246,7 +319,7 @@ internal sealed partial class UdfSession : IAsyncDisposable
         {
             _aborting.Cancel();
             _stopping.Cancel();
-            _requests.Writer.TryComplete();
+            _outgoing.Queue.Writer.TryComplete();
             _aborted.TrySetResult();
         }
     }
@@ -255,7 +328,10 @@ internal sealed partial class UdfSession : IAsyncDisposable
     {
         lock (lines)
         {
-            lines.Add(line);
+            if (lines.Count < MaxKeptStderrLines)
+            {
+                lines.Add(line);
+            }
         }
 
         forward?.Invoke(line);

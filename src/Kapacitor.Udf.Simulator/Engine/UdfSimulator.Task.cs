@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Kapacitor.Udf.Protocol;
+using Kapacitor.Udf.Simulator.Input;
 using Kapacitor.Udf.Testing;
-using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 
@@ -10,32 +10,32 @@ public sealed partial class UdfSimulator
     // The task connection, in Kapacitor's order [udf.go runUDF]: Init and its answer; Restore and its answer when
     // there is a snapshot; only then data. Any fatal violation aborts: input stops, the UDF's input is closed, and
     // its output is read to the end.
-    private async Task<SimulationResult> RunTaskAsync(IUdfTarget target, InfoResponse info, IEnumerable<Point> points,
-        ProbeResult? probe, ViolationLog log, CancellationToken cancellationToken)
+    private async Task<SimulationResult> RunTaskAsync(IUdfTarget target, InfoResponse info, SimulatorInput input,
+        ProbeResult? probe, ViolationLog log, SimulationControl? control, CancellationToken cancellationToken)
     {
         IReadOnlyList<Option> options;
         try
         {
-            options = Define(info);
+            options = Define(info, input.IsBatches);
         }
         catch (UdfDefineException ex)
         {
             log.Report(new Violation(ViolationKind.DefineError, SimulationPhase.Define, ex.Message, IsFatal: true));
-            return new SimulationResult { Probe = probe, Info = info, Violations = log.Violations };
+            return new SimulationResult { Probe = probe, Info = info, Violations = log.Violations, ViolationCount = log.Count };
         }
 
         var restore = Options.RestoreSnapshot is { Length: > 0 } bytes ? ByteString.CopyFrom(bytes) : null;
-        var checker = new ResponseChecker(SimulationPhase.Task, info.Provides, restoreExpected: restore is not null);
-        var session = await UdfSession.StartAsync(target, Options, SimulationPhase.Task, checker, log, Options.ResponseReceived, cancellationToken);
+        var checker = new ResponseChecker(SimulationPhase.Task, info.Provides, restoreExpected: restore is not null, Options.KeepResponses);
+        var session = await UdfSession.StartAsync(target, Options, SimulationPhase.Task, checker, log, Options.ResponseReceived, control, cancellationToken);
         if (session is null)
         {
-            return new SimulationResult { Probe = probe, Info = info, InitOptions = options, Violations = log.Violations };
+            return new SimulationResult { Probe = probe, Info = info, InitOptions = options, Violations = log.Violations, ViolationCount = log.Count };
         }
 
         await using (session)
         {
-            var state = new TaskState();
-            await DriveAsync(session, options, restore, points, state);
+            var state = new TaskState(control);
+            await DriveAsync(session, options, restore, input, state);
             var exitCode = await session.CloseAndWaitForExitAsync();
             cancellationToken.ThrowIfCancellationRequested();
             return new SimulationResult
@@ -50,16 +50,21 @@ public sealed partial class UdfSimulator
                 Outputs = checker.Outputs,
                 PointsSent = state.PointsSent,
                 BatchesSent = state.BatchesSent,
+                PointsReceived = checker.PointsReceived,
+                BatchesReceived = checker.BatchesReceived,
                 KeepalivesSent = session.KeepalivesSent,
                 KeepalivesAnswered = checker.KeepalivesAnswered,
                 Violations = log.Violations,
+                ViolationCount = log.Count,
                 ExitCode = exitCode,
                 StderrLines = session.StderrLines,
+                Stopped = control?.IsStopRequested == true,
+                Killed = control?.IsKillRequested == true,
             };
         }
     }
 
-    private async Task DriveAsync(UdfSession session, IReadOnlyList<Option> options, ByteString? restore, IEnumerable<Point> points, TaskState state)
+    private async Task DriveAsync(UdfSession session, IReadOnlyList<Option> options, ByteString? restore, SimulatorInput input, TaskState state)
     {
         var init = new InitRequest { TaskID = Options.TaskId, NodeID = Options.EffectiveNodeId };
         init.Options.Add(options);
@@ -77,7 +82,7 @@ public sealed partial class UdfSimulator
 
         if (!state.Init.Success)
         {
-            Fail(session, ViolationKind.InitFailed, $"failed to initialize processes {state.Init.Error}");
+            session.ReportFatal(ViolationKind.InitFailed, $"failed to initialize processes {state.Init.Error}");
             return;
         }
 
@@ -97,12 +102,12 @@ public sealed partial class UdfSimulator
 
             if (!state.Restore.Success)
             {
-                Fail(session, ViolationKind.RestoreFailed, $"error restoring snapshot: {state.Restore.Error}");
+                session.ReportFatal(ViolationKind.RestoreFailed, $"error restoring snapshot: {state.Restore.Error}");
                 return;
             }
         }
 
-        if (!await FeedAsync(session, points, state))
+        if (!await FeedAsync(session, input, state))
         {
             return;
         }
@@ -113,48 +118,57 @@ public sealed partial class UdfSimulator
         }
     }
 
-    // Sends the data; false when the run was aborted on the way.
-    private async Task<bool> FeedAsync(UdfSession session, IEnumerable<Point> points, TaskState state)
+    // Sends the data as it is read; false when the run was aborted, stopped or the input broke on the way.
+    private async Task<bool> FeedAsync(UdfSession session, SimulatorInput input, TaskState state)
     {
         var windower = Options.BatchPeriod is { } period ? new BatchWindower(period.Ticks * 100, Options.EmitEmptyWindows) : null;
+        var encoder = new RawPointEncoder(_grouper);
         if (Options.SnapshotAfter == 0 && !await RequestSnapshotAsync(session, state))
         {
             return false;
         }
 
-        using var enumerator = points.GetEnumerator();
         while (true)
         {
-            Point streamPoint;
+            InputItem item;
             try
             {
-                if (!enumerator.MoveNext())
+                if (!input.TryRead(out item))
                 {
-                    break;
+                    item = await input.ReadAsync(session.IdleAsync, state.Stop);
                 }
-
-                streamPoint = _grouper.ToStreamPoint(enumerator.Current);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException) when (state.Stop.IsCancellationRequested)
             {
-                Fail(session, ViolationKind.InputFailed, $"reading the input failed: {ex.Message}");
+                // Stopped as Kapacitor stops a task: windows still open are not sent.
+                return false;
+            }
+            catch (Exception ex) when (ex is FormatException or IOException)
+            {
+                session.ReportInputFailed($"input: {ex.Message}");
                 return false;
             }
 
-            if (windower is null)
+            if (item.IsEnd)
             {
-                if (!await session.SendAsync(new Request { Point = streamPoint }))
+                break;
+            }
+
+            // The bulk of a stream task, without an await per point: a line encoded where it lies.
+            if (item.Raw is { } raw && windower is null && encoder.CanWrite(raw))
+            {
+                state.Sent(1);
+                if (session.Append(raw, encoder) ? !await session.FlushAsync() : session.IsAborted)
                 {
                     return false;
                 }
             }
-            else if (!await SendBatchesAsync(session, windower.Add(streamPoint), state))
+            else if (!await SendAsync(session, item, windower, state))
             {
                 return false;
             }
 
-            state.PointsSent++;
-            if (state.PointsSent == Options.SnapshotAfter && !await RequestSnapshotAsync(session, state))
+            if (state.PointsSent >= Options.SnapshotAfter && state.SnapshotAnswer is null && !await RequestSnapshotAsync(session, state))
             {
                 return false;
             }
@@ -169,13 +183,28 @@ public sealed partial class UdfSimulator
         return state.SnapshotAnswer is not null || Options.SnapshotAfter is null || await RequestSnapshotAsync(session, state);
     }
 
-    private static async Task<bool> SendBatchesAsync(UdfSession session, IReadOnlyList<InputBatch> batches, TaskState state)
+    private async ValueTask<bool> SendAsync(UdfSession session, InputItem item, BatchWindower? windower, TaskState state)
+    {
+        if (item.Batch is { } recorded)
+        {
+            state.Sent(recorded.Points.Count);
+            return await SendBatchesAsync(session, [recorded], state);
+        }
+
+        var point = _grouper.Stamp(item.Raw?.ToPoint() ?? item.Point!);
+        state.Sent(1);
+        return windower is null
+            ? await session.WriteAsync(new Request { Point = point })
+            : await SendBatchesAsync(session, windower.Add(point), state);
+    }
+
+    private static async ValueTask<bool> SendBatchesAsync(UdfSession session, IReadOnlyList<InputBatch> batches, TaskState state)
     {
         foreach (var batch in batches)
         {
             foreach (var request in batch.ToRequests())
             {
-                if (!await session.SendAsync(request))
+                if (!await session.WriteAsync(request))
                 {
                     return false;
                 }
@@ -193,11 +222,10 @@ public sealed partial class UdfSimulator
         return await session.SendAsync(new Request { Snapshot = new SnapshotRequest() });
     }
 
-    private static void Fail(UdfSession session, ViolationKind kind, string message) =>
-        session.ReportFatal(kind, message);
-
-    private sealed class TaskState
+    private sealed class TaskState(SimulationControl? control)
     {
+        public CancellationToken Stop => control?.StopToken ?? CancellationToken.None;
+
         public InitResponse? Init { get; set; }
 
         public RestoreResponse? Restore { get; set; }
@@ -206,8 +234,14 @@ public sealed partial class UdfSimulator
 
         public Task<SnapshotResponse?>? SnapshotAnswer { get; set; }
 
-        public int PointsSent { get; set; }
+        public long PointsSent { get; private set; }
 
-        public int BatchesSent { get; set; }
+        public long BatchesSent { get; set; }
+
+        public void Sent(long points)
+        {
+            PointsSent += points;
+            control?.AddSent(points);
+        }
     }
 }

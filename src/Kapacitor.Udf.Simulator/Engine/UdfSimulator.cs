@@ -1,4 +1,5 @@
 using Kapacitor.Udf.Protocol;
+using Kapacitor.Udf.Simulator.Input;
 using Kapacitor.Udf.Simulator.LineProtocol;
 using Kapacitor.Udf.Testing;
 using Kapacitor.Udf.Testing.TickScript;
@@ -60,7 +61,7 @@ public sealed partial class UdfSimulator
     public async Task<ProbeResult> ProbeAsync(IUdfTarget target, CancellationToken cancellationToken = default)
     {
         var log = new ViolationLog(Options.ViolationDetected);
-        return await ProbeAsync(target, log, cancellationToken);
+        return await ProbeAsync(target, log, control: null, cancellationToken);
     }
 
     /// <summary>
@@ -69,23 +70,56 @@ public sealed partial class UdfSimulator
     /// <param name="info">The UDF's Info.</param>
     /// <returns>The options the InitRequest will carry.</returns>
     /// <exception cref="UdfDefineException">An option or the edge type does not match; the message is Kapacitor's text.</exception>
-    public IReadOnlyList<Option> Define(InfoResponse info)
+    public IReadOnlyList<Option> Define(InfoResponse info) => Define(info, batchInput: false);
+
+    private IReadOnlyList<Option> Define(InfoResponse info, bool batchInput)
     {
         ArgumentNullException.ThrowIfNull(info);
-        var batch = Options.BatchPeriod is not null;
+        var batch = batchInput || Options.BatchPeriod is not null;
         if (info.Wants == EdgeType.Batch && !batch)
         {
             throw new UdfDefineException(
-                $"cannot add child mismatched edges: stream -> {Options.UdfName}:batch (the UDF wants BATCH; give a batch period so windows of points are sent)");
+                $"cannot add child mismatched edges: stream -> {Options.UdfName}:batch (the UDF wants BATCH; give a batch period so windows of points are sent, or a batch recording)");
         }
 
         if (info.Wants == EdgeType.Stream && batch)
         {
-            throw new UdfDefineException(
-                $"cannot add child mismatched edges: batch -> {Options.UdfName}:stream (the UDF wants STREAM; drop the batch period)");
+            throw new UdfDefineException(batchInput
+                ? $"cannot add child mismatched edges: batch -> {Options.UdfName}:stream (the UDF wants STREAM; a batch recording feeds batches)"
+                : $"cannot add child mismatched edges: batch -> {Options.UdfName}:stream (the UDF wants STREAM; drop the batch period)");
         }
 
         return TickOptionBinder.Bind(Options.Options, info);
+    }
+
+    /// <summary>Probes the UDF, defines the task against its Info, then runs the task with <paramref name="input"/>.</summary>
+    /// <param name="target">The UDF.</param>
+    /// <param name="input">What the task feeds the UDF, read as the task runs; disposed by the caller.</param>
+    /// <param name="control">Watches the run and stops it early (Ctrl-C); optional.</param>
+    /// <param name="cancellationToken">Kills the UDF and abandons the run.</param>
+    /// <returns>Everything that happened. When the probe fails fatally, the task is not run.</returns>
+    /// <exception cref="ArgumentException">A batch recording was given together with a batch period.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<SimulationResult> RunAsync(IUdfTarget target, SimulatorInput input, SimulationControl? control = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        CheckInput(input);
+        var log = new ViolationLog(Options.ViolationDetected);
+        var probe = await ProbeAsync(target, log, control, cancellationToken);
+        if (probe.Info is null || probe.Violations.Any(v => v.IsFatal) || control?.IsStopRequested == true)
+        {
+            return new SimulationResult
+            {
+                Probe = probe,
+                Info = probe.Info,
+                Violations = log.Violations,
+                ViolationCount = log.Count,
+                Stopped = control?.IsStopRequested == true,
+                Killed = control?.IsKillRequested == true,
+            };
+        }
+
+        return await RunTaskAsync(target, probe.Info, input, probe, log, control, cancellationToken);
     }
 
     /// <summary>Probes the UDF, defines the task against its Info, then runs the task with <paramref name="points"/>.</summary>
@@ -96,16 +130,8 @@ public sealed partial class UdfSimulator
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<SimulationResult> RunAsync(IUdfTarget target, IEnumerable<Point> points, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(points);
-        var log = new ViolationLog(Options.ViolationDetected);
-        var probe = await ProbeAsync(target, log, cancellationToken);
-        if (probe.Info is null || probe.Violations.Any(v => v.IsFatal))
-        {
-            return new SimulationResult { Probe = probe, Info = probe.Info, Violations = log.Violations };
-        }
-
-        return await RunTaskAsync(target, probe.Info, points, probe, log, cancellationToken);
+        using var input = SimulatorInput.FromPoints(points);
+        return await RunAsync(target, input, control: null, cancellationToken);
     }
 
     /// <summary>Like <see cref="RunAsync(IUdfTarget, IEnumerable{Point}, CancellationToken)"/>, with line protocol input.</summary>
@@ -120,23 +146,35 @@ public sealed partial class UdfSimulator
     /// <summary>Defines and runs the task against a known Info, without a probe (Kapacitor caches the Info from startup).</summary>
     /// <param name="target">The UDF.</param>
     /// <param name="info">The Info to define the task against.</param>
-    /// <param name="points">Raw points (name, tags, fields, time); enumerated lazily.</param>
+    /// <param name="input">What the task feeds the UDF; disposed by the caller.</param>
+    /// <param name="control">Watches the run and stops it early; optional.</param>
     /// <param name="cancellationToken">Kills the UDF and abandons the run.</param>
     /// <returns>Everything that happened.</returns>
+    /// <exception cref="ArgumentException">A batch recording was given together with a batch period.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public Task<SimulationResult> RunTaskAsync(IUdfTarget target, InfoResponse info, IEnumerable<Point> points, CancellationToken cancellationToken = default)
+    public Task<SimulationResult> RunTaskAsync(IUdfTarget target, InfoResponse info, SimulatorInput input, SimulationControl? control = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(info);
-        ArgumentNullException.ThrowIfNull(points);
-        return RunTaskAsync(target, info, points, probe: null, new ViolationLog(Options.ViolationDetected), cancellationToken);
+        CheckInput(input);
+        return RunTaskAsync(target, info, input, probe: null, new ViolationLog(Options.ViolationDetected), control, cancellationToken);
     }
 
-    private async Task<ProbeResult> ProbeAsync(IUdfTarget target, ViolationLog log, CancellationToken cancellationToken)
+    private void CheckInput(SimulatorInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.IsBatches && Options.BatchPeriod is not null)
+        {
+            throw new ArgumentException("a batch recording carries its own batches: drop the batch period", nameof(input));
+        }
+    }
+
+    private async Task<ProbeResult> ProbeAsync(IUdfTarget target, ViolationLog log, SimulationControl? control, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var checker = new ResponseChecker(SimulationPhase.Probe, provides: null, restoreExpected: false);
-        var session = await UdfSession.StartAsync(target, Options, SimulationPhase.Probe, checker, log, responseReceived: null, cancellationToken);
+        var checker = new ResponseChecker(SimulationPhase.Probe, provides: null, restoreExpected: false, keep: true);
+        var session = await UdfSession.StartAsync(target, Options, SimulationPhase.Probe, checker, log, responseReceived: null, control, cancellationToken);
         if (session is null)
         {
             return new ProbeResult { Violations = log.Violations };

@@ -6,18 +6,16 @@ namespace Kapacitor.Udf.Simulator.Engine;
 /// A UDF that serves a Unix socket (<c>socket</c> in <c>kapacitor.conf</c>): one connection per Info probe or task,
 /// input ended with a half-close, no STDERR to collect.
 /// </summary>
+/// <remarks>
+/// Connecting is tried once. A missing socket file, a path that is not a socket and a socket nobody listens on each
+/// fail at once with their own message (Kapacitor retries for minutes instead, while kapacitord starts; a person
+/// running the simulator wants to know now that the server is not running).
+/// </remarks>
 /// <param name="path">The socket path.</param>
-/// <param name="connectTimeout">How long to keep retrying a refused or missing socket (Kapacitor retries with backoff for
-/// up to 5 minutes; the default here is 10 seconds).</param>
-public sealed class UnixSocketUdfTarget(string path, TimeSpan? connectTimeout = null) : IUdfTarget
+public sealed class UnixSocketUdfTarget(string path) : IUdfTarget
 {
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
-
     /// <summary>The socket path.</summary>
     public string Path { get; } = path ?? throw new ArgumentNullException(nameof(path));
-
-    /// <summary>How long connecting is retried.</summary>
-    public TimeSpan ConnectTimeout { get; } = connectTimeout ?? TimeSpan.FromSeconds(10);
 
     /// <inheritdoc />
     public string DisplayName => Path;
@@ -25,40 +23,48 @@ public sealed class UnixSocketUdfTarget(string path, TimeSpan? connectTimeout = 
     /// <inheritdoc />
     public async Task<IUdfConnection> OpenAsync(Action<string> stderrLine, CancellationToken cancellationToken)
     {
-        var endpoint = new UnixDomainSocketEndPoint(Path);
-        var deadline = DateTime.UtcNow + ConnectTimeout;
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
+        // Checked first: connect() reports a missing file as EADDRNOTAVAIL ("Cannot assign requested address").
+        if (UnixFileType.Of(Path) == UnixFileType.Kind.Missing)
         {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                await socket.ConnectAsync(endpoint, cancellationToken);
-                return new SocketConnection(socket);
-            }
-            catch (SocketException ex) when (IsNotListeningYet(ex))
-            {
-                socket.Dispose();
-                if (DateTime.UtcNow + delay > deadline)
-                {
-                    throw new IOException($"dial unix {Path}: {ex.Message}", ex);
-                }
+            throw new IOException(NoSocket);
+        }
 
-                // Kapacitor also retries (exponential backoff): a UDF server may still be starting.
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 3 / 2, MaxRetryDelay.Ticks));
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                throw new IOException($"dial unix {Path}: {ex.Message}", ex);
-            }
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path), cancellationToken);
+            return new SocketConnection(socket);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new IOException(Describe(ex), ex);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 
-    // ECONNREFUSED (nobody listening) or ENOENT (no socket file yet).
-    private static bool IsNotListeningYet(SocketException ex) =>
-        ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable || ex.NativeErrorCode == 2;
+    private string NoSocket => $"no socket at {Path}: is the UDF server running?";
+
+    // connect() answers ECONNREFUSED for a socket nobody listens on and for any other kind of file alike.
+    private string Describe(SocketException ex)
+    {
+        var kind = UnixFileType.Of(Path);
+        return kind switch
+        {
+            UnixFileType.Kind.Missing => NoSocket,
+            UnixFileType.Kind.Socket when ex.SocketErrorCode == SocketError.ConnectionRefused =>
+                $"connection refused at {Path}: the socket file exists but no server is listening on it (a server that stopped without removing it?)",
+            UnixFileType.Kind.Socket when ex.SocketErrorCode == SocketError.AccessDenied =>
+                $"permission denied connecting to {Path}: the simulator's user needs write access to the socket file (the server creates it with mode 0660)",
+            UnixFileType.Kind.Directory or UnixFileType.Kind.RegularFile or UnixFileType.Kind.Fifo or UnixFileType.Kind.Other =>
+                $"{Path} is {UnixFileType.Describe(kind)}, not a socket: give the path the UDF server was started with (--socket PATH)",
+            _ => $"cannot connect to {Path}: {ex.Message}",
+        };
+    }
 
     private sealed class SocketConnection(Socket socket) : IUdfConnection
     {

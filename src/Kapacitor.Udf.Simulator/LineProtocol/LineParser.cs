@@ -9,10 +9,10 @@ namespace Kapacitor.Udf.Simulator.LineProtocol;
 internal ref struct LineParser
 {
     private readonly string _line;
-    private readonly int _lineNumber;
+    private readonly long _lineNumber;
     private int _pos;
 
-    public LineParser(string line, int lineNumber)
+    public LineParser(string line, long lineNumber)
     {
         _line = line;
         _lineNumber = lineNumber;

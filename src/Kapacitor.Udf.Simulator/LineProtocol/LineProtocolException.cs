@@ -7,7 +7,7 @@ public sealed class LineProtocolException : FormatException
     /// <param name="line">The 1-based line number.</param>
     /// <param name="column">The 1-based column (character) in that line.</param>
     /// <param name="problem">What was wrong or expected there.</param>
-    public LineProtocolException(int line, int column, string problem)
+    public LineProtocolException(long line, int column, string problem)
         : base($"line {line}, column {column}: {problem}")
     {
         Line = line;
@@ -16,7 +16,7 @@ public sealed class LineProtocolException : FormatException
     }
 
     /// <summary>The 1-based line number.</summary>
-    public int Line { get; }
+    public long Line { get; }
 
     /// <summary>The 1-based column (character) in the line.</summary>
     public int Column { get; }

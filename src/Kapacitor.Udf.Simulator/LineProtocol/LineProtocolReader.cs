@@ -37,7 +37,7 @@ public static class LineProtocolReader
         ArgumentNullException.ThrowIfNull(reader);
         var timestamps = defaults ?? TimestampDefaults.Default;
         long? previous = null;
-        var lineNumber = 0;
+        var lineNumber = 0L;
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
@@ -63,7 +63,7 @@ public static class LineProtocolReader
     /// <param name="hasTimestamp">Whether the line carried a timestamp (<see cref="Point.Time"/> is 0 when not).</param>
     /// <returns>The point, or <see langword="null"/> when the line holds none.</returns>
     /// <exception cref="LineProtocolException">The line is malformed.</exception>
-    public static Point? ParseLine(string line, int lineNumber, out bool hasTimestamp)
+    public static Point? ParseLine(string line, long lineNumber, out bool hasTimestamp)
     {
         ArgumentNullException.ThrowIfNull(line);
         var parser = new LineParser(line, lineNumber);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Google.Protobuf;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Simulator.Cli;
 
@@ -19,20 +20,44 @@ public sealed class ResponseSinkTests
     public void LineProtocolSink_Batch_WritesItsPointsNamedAfterTheEndBatchWhenItEnds()
     {
         // Arrange
-        var output = new StringWriter { NewLine = "\n" };
+        using var output = new MemoryStream();
         using var sink = new LineProtocolSink(output);
 
         // Act
         sink.Write(new Response { Keepalive = new KeepaliveResponse { Time = 1 } });
         sink.Write(new Response { Begin = new BeginBatch { Name = "ignored", Size = 2 } });
         sink.Write(new Response { Point = BatchPoint(1) });
-        var beforeEnd = output.ToString();
+        sink.Flush();
+        var beforeEnd = output.Length;
+        var insideBatch = sink.TryWritePoint(BatchPoint(9).ToByteArray());
         sink.Write(new Response { Point = BatchPoint(2) });
         sink.Write(new Response { End = new EndBatch { Name = "cpu", Tmax = 10 } });
+        sink.Flush();
 
         // Assert
-        beforeEnd.Should().BeEmpty("nothing reaches downstream before EndBatch");
-        output.ToString().Should().Be("cpu,host=a value=1 5\ncpu,host=a value=2 5\n");
+        beforeEnd.Should().Be(0, "nothing reaches downstream before EndBatch");
+        insideBatch.Should().BeFalse("a point inside a batch is decoded and kept until the batch ends");
+        Encoding.UTF8.GetString(output.ToArray()).Should().Be("cpu,host=a value=1 5\ncpu,host=a value=2 5\n");
+    }
+
+    [Fact]
+    public void LineProtocolSink_StreamPoints_EncodedOrNotComeOutInOrderOnlyWhenFlushedOrTheBufferIsFull()
+    {
+        // Arrange
+        using var output = new MemoryStream();
+        using var sink = new LineProtocolSink(output);
+        var point = BatchPoint(1);
+        point.Name = "cpu";
+
+        // Act
+        sink.TryWritePoint(point.ToByteArray()).Should().BeTrue();
+        sink.Write(new Response { Point = point });
+        var beforeFlush = output.Length;
+        sink.Flush();
+
+        // Assert
+        beforeFlush.Should().Be(0);
+        Encoding.UTF8.GetString(output.ToArray()).Should().Be("cpu,host=a value=1 5\ncpu,host=a value=1 5\n");
     }
 
     [Fact]

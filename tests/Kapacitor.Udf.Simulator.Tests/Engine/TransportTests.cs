@@ -58,6 +58,77 @@ public sealed class TransportTests
         probe.Violations.Select(v => v.Kind).Should().Equal(ViolationKind.OutputClosedEarly, ViolationKind.NonZeroExitCode);
     }
 
+    [Fact]
+    public async Task OpenAsync_MissingSocket_FailsAtOnceSayingTheServerIsNotRunning()
+    {
+        // Arrange
+        var path = Path.Combine(Path.GetTempPath(), $"sim-{Guid.NewGuid():N}.sock");
+
+        // Act
+        var act = () => new UnixSocketUdfTarget(path).OpenAsync(_ => { }, CancellationToken.None).WaitAsync(Hang);
+
+        // Assert
+        (await act.Should().ThrowAsync<IOException>()).Which.Message.Should().Be($"no socket at {path}: is the UDF server running?");
+    }
+
+    [Fact]
+    public async Task OpenAsync_SocketNobodyListensOn_SaysConnectionRefused()
+    {
+        // Arrange: bound but never listening, like the file a crashed server left behind.
+        var path = Path.Combine(Path.GetTempPath(), $"sim-{Guid.NewGuid():N}.sock");
+        using var stale = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        stale.Bind(new UnixDomainSocketEndPoint(path));
+        try
+        {
+            // Act
+            var act = () => new UnixSocketUdfTarget(path).OpenAsync(_ => { }, CancellationToken.None).WaitAsync(Hang);
+
+            // Assert
+            (await act.Should().ThrowAsync<IOException>()).Which.Message.Should().StartWith($"connection refused at {path}: the socket file exists but no server is listening");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("file", "a regular file")]
+    [InlineData("directory", "a directory")]
+    public async Task OpenAsync_PathThatIsNoSocket_SaysWhatItIs(string kind, string description)
+    {
+        // Arrange
+        var path = Path.Combine(Path.GetTempPath(), $"sim-{Guid.NewGuid():N}");
+        if (kind == "file")
+        {
+            await File.WriteAllTextAsync(path, "not a socket");
+        }
+        else
+        {
+            Directory.CreateDirectory(path);
+        }
+
+        try
+        {
+            // Act
+            var act = () => new UnixSocketUdfTarget(path).OpenAsync(_ => { }, CancellationToken.None).WaitAsync(Hang);
+
+            // Assert
+            (await act.Should().ThrowAsync<IOException>()).Which.Message.Should().StartWith($"{path} is {description}, not a socket");
+        }
+        finally
+        {
+            if (kind == "file")
+            {
+                File.Delete(path);
+            }
+            else
+            {
+                Directory.Delete(path);
+            }
+        }
+    }
+
     private static async Task ServeAsync(Socket listener, FakeUdf udf, CancellationToken stop)
     {
         var connections = new List<Task>();

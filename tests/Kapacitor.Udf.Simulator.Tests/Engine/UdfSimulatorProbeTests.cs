@@ -117,7 +117,7 @@ public sealed class UdfSimulatorProbeTests
     {
         // Arrange
         var path = Path.Combine(Path.GetTempPath(), $"no-such-udf-{Guid.NewGuid():N}.sock");
-        var target = new UnixSocketUdfTarget(path, connectTimeout: TimeSpan.Zero);
+        var target = new UnixSocketUdfTarget(path);
 
         // Act
         var probe = await new UdfSimulator().ProbeAsync(target).WaitAsync(Hang);
@@ -125,6 +125,6 @@ public sealed class UdfSimulatorProbeTests
         // Assert
         var violation = probe.Violations.Should().ContainSingle().Subject;
         violation.Kind.Should().Be(ViolationKind.ConnectFailed);
-        violation.Message.Should().StartWith($"dial unix {path}: ");
+        violation.Message.Should().Be($"no socket at {path}: is the UDF server running?");
     }
 }
