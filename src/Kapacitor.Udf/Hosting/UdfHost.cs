@@ -178,7 +178,7 @@ public static partial class UdfHost
         var log = options.Logger ?? UdfLogging.CreateLazyStderrLogger();
         var input = PipeReader.Create(new BlockingStream(stdin), new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4 * 1024));
         var output = PipeWriter.Create(new BlockingStream(stdout), new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024));
-        var agent = new UdfAgent(input, output, handlerFactory, options.Agent with { Logger = log });
+        var agent = new UdfAgent(input, output, DebugLoggingHandler.Wrap(handlerFactory, log), options.Agent with { Logger = log });
 
         // systemd and Ctrl-C signal the whole process group, kapacitord included: Kapacitor will close our input,
         // so keep serving until it does, within the drain deadline.
