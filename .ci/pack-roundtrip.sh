@@ -102,26 +102,7 @@ must "dotnet new install" dotnet new install "$templates" --debug:custom-hive "$
 
 # Outside the repository: no Directory.Build.props or Directory.Packages.props of ours above it.
 mkdir -p "$gen"
-cat >"$gen/nuget.config" <<EOF
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="roundtrip" value="$feed" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-  </packageSources>
-  <!-- Kapacitor.Udf* only from the packages just made; everything else (xunit, Google.Protobuf, ...) from nuget.org. -->
-  <packageSourceMapping>
-    <packageSource key="roundtrip">
-      <package pattern="Kapacitor.Udf" />
-      <package pattern="Kapacitor.Udf.*" />
-    </packageSource>
-    <packageSource key="nuget.org">
-      <package pattern="*" />
-    </packageSource>
-  </packageSourceMapping>
-</configuration>
-EOF
+bash .ci/local-feed-nuget-config.sh "$feed" >"$gen/nuget.config"
 export NUGET_PACKAGES=$work/nuget-packages
 
 step "create: Scale (stream, process mode) and Center (batch, socket mode)"

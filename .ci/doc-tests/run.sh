@@ -75,25 +75,7 @@ if [ -z "$version" ]; then
   echo "no packages from README.md's pack block: the projects cannot be built" >"$build_log"
   build_status=1
 else
-  cat >"$projects/nuget.config" <<EOF
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="local" value="$feed" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-  </packageSources>
-  <packageSourceMapping>
-    <packageSource key="local">
-      <package pattern="Kapacitor.Udf" />
-      <package pattern="Kapacitor.Udf.*" />
-    </packageSource>
-    <packageSource key="nuget.org">
-      <package pattern="*" />
-    </packageSource>
-  </packageSourceMapping>
-</configuration>
-EOF
+  bash .ci/local-feed-nuget-config.sh "$feed" >"$projects/nuget.config"
   {
     echo '<Solution>'
     (cd "$projects" && find . -name '*.csproj' | sort | sed 's|^\./\(.*\)$|  <Project Path="\1" />|')
