@@ -9,15 +9,25 @@
 # checking the values the generated UDFs compute. A third project checks that --aot false opts out.
 #
 # Run it alone (it builds; not in parallel with other builds). KEEP=1 keeps the work folder.
+# ROUNDTRIP_PACKAGES=DIR takes the four packages (and symbols) from DIR instead of packing them: .ci/run passes the ones
+# README.md's pack block made in .ci/doc-tests/run.sh (a version no earlier run used either, 0.1.0-local.<timestamp>).
+# The stream project is then not built and tested here, because that flow built and tested the same template output
+# from the same packages (README.md, "Create a UDF from the template"); it is still published native and simulated.
 # Ends with "roundtrip checks: N ok, N failed" and exits non-zero when a check failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-version="0.0.0-ci.$(date -u +%Y%m%d%H%M%S)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/kapacitor-udf-roundtrip.XXXXXX")
-feed=$work/feed hive=$work/hive gen=$work/gen tools=$work/tools
+hive=$work/hive gen=$work/gen tools=$work/tools
+if [ -n "${ROUNDTRIP_PACKAGES:-}" ]; then
+  feed=$ROUNDTRIP_PACKAGES
+  version=$(find "$feed" -maxdepth 1 -name 'Kapacitor.Udf.[0-9]*.nupkg' -printf '%f\n' | sed 's/^Kapacitor\.Udf\.//; s/\.nupkg$//')
+else
+  feed=$work/feed
+  version="0.0.0-ci.$(date -u +%Y%m%d%H%M%S)"
+fi
 server_pid=
 started=$SECONDS
 
@@ -44,13 +54,18 @@ must() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fini
 unpack() { python3 -m zipfile -e "$1" "$work/x/$(basename "$1")"; }
 has_entry() { test -f "$work/x/$(basename "$1")/$2"; }
 
-step "pack $version into $feed"
-pack() {
-  dotnet pack "$1" -c Release -o "$feed" -p:Version="$version" -nologo -tl:off -v quiet -warnaserror
-}
-for project in src/Kapacitor.Udf src/Kapacitor.Udf.Testing src/Kapacitor.Udf.Simulator templates/Kapacitor.Udf.Templates; do
-  must "pack $project" pack "$project"
-done
+if [ -n "${ROUNDTRIP_PACKAGES:-}" ]; then
+  step "the packages of version $version in $feed (packed by README.md's pack block)"
+  must "one version of the packages in $feed" test "$(wc -w <<<"$version")" -eq 1
+else
+  step "pack $version into $feed"
+  pack() {
+    dotnet pack "$1" -c Release -o "$feed" -p:Version="$version" -nologo -tl:off -v quiet -warnaserror
+  }
+  for project in src/Kapacitor.Udf src/Kapacitor.Udf.Testing src/Kapacitor.Udf.Simulator templates/Kapacitor.Udf.Templates; do
+    must "pack $project" pack "$project"
+  done
+fi
 ls -l "$feed"
 
 step "what the packages hold"
@@ -87,26 +102,7 @@ must "dotnet new install" dotnet new install "$templates" --debug:custom-hive "$
 
 # Outside the repository: no Directory.Build.props or Directory.Packages.props of ours above it.
 mkdir -p "$gen"
-cat >"$gen/nuget.config" <<EOF
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="roundtrip" value="$feed" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-  </packageSources>
-  <!-- Kapacitor.Udf* only from the packages just made; everything else (xunit, Google.Protobuf, ...) from nuget.org. -->
-  <packageSourceMapping>
-    <packageSource key="roundtrip">
-      <package pattern="Kapacitor.Udf" />
-      <package pattern="Kapacitor.Udf.*" />
-    </packageSource>
-    <packageSource key="nuget.org">
-      <package pattern="*" />
-    </packageSource>
-  </packageSourceMapping>
-</configuration>
-EOF
+bash .ci/local-feed-nuget-config.sh "$feed" >"$gen/nuget.config"
 export NUGET_PACKAGES=$work/nuget-packages
 
 step "create: Scale (stream, process mode) and Center (batch, socket mode)"
@@ -134,11 +130,13 @@ must "dotnet new kapacitor-udf -n Plain --aot false" dotnet new kapacitor-udf -n
 check "Plain (--aot false): no PublishAot" bash -c "! grep -q PublishAot Plain/src/Plain/Plain.csproj"
 check "Plain (--aot false): framework-dependent Dockerfile" grep -q 'dotnet/runtime' Plain/Dockerfile
 
-for project in Scale Center; do
+built=(Scale Center)
+[ -n "${ROUNDTRIP_PACKAGES:-}" ] && built=(Center)
+for project in "${built[@]}"; do
   step "$project: dotnet build -warnaserror, dotnet test"
   must "$project: build" bash -c "cd '$project' && dotnet build -c Release -warnaserror -nologo -tl:off -v quiet"
   check "$project: restored Kapacitor.Udf $version from the fresh packages" \
-    test -f "$NUGET_PACKAGES/kapacitor.udf/$version/kapacitor.udf.$version.nupkg"
+    test -f "$NUGET_PACKAGES/kapacitor.udf/${version,,}/kapacitor.udf.${version,,}.nupkg"
   # The test output only on failure: its summary line must not be mistaken for .ci/run's own counts.
   if (cd "$project" && dotnet test -c Release --no-build -nologo -tl:off >"$work/$project-test.log" 2>&1); then
     tests=$(grep -Eo 'Passed: +[0-9]+' "$work/$project-test.log" | awk '{ s += $2 } END { print s + 0 }')

@@ -4,7 +4,7 @@ namespace Kapacitor.Udf.Examples.MovingAverage;
 
 /// <summary>
 /// One group's window, with Kapacitor's example arithmetic kept in its exact order so results are bit-identical
-/// to the Go and Python UDFs (reference §5.1): while filling, the cumulative mean; once full, the running update
+/// to the Go and Python UDFs (Kapacitor's moving_avg examples): while filling, the cumulative mean; once full, the running update
 /// <c>avg += value/l - oldest/l</c>. Serialized as <c>{"size":…,"window":[…],"avg":…}</c>, like the Python example.
 /// </summary>
 internal sealed class MovingAverageWindow

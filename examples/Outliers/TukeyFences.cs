@@ -1,7 +1,7 @@
 namespace Kapacitor.Udf.Examples.Outliers;
 
 /// <summary>
-/// Kapacitor's outliers example (reference §5.2): Tukey fences with its exact index rules, including the
+/// Kapacitor's outliers example (outliers.go, outliers.py): Tukey fences with its exact index rules, including the
 /// off-by-one "median" of an even-length slice (indexes m and m+1, not m-1 and m).
 /// </summary>
 /// <remarks>

@@ -104,9 +104,9 @@ public sealed partial class UdfTestHarness
     }
 
     /// <summary>
-    /// Sends a batch the way Kapacitor does (reference §2.6): Begin with name, group, group tags, size and byName;
-    /// each point reduced to time, group, tags and fields (name, database, retention policy, dimensions and byName
-    /// are dropped, as Kapacitor drops them); End with name, group, tmax and group tags, and no byName.
+    /// Sends a batch the way Kapacitor does: Begin with name, group, group tags, size and byName; each point reduced
+    /// to time, group, tags and fields (name, database, retention policy, dimensions and byName are dropped, as
+    /// Kapacitor drops them); End with name, group, tmax and group tags, and no byName.
     /// </summary>
     /// <param name="name">The measurement.</param>
     /// <param name="tmax">The batch time, int64 nanoseconds since the Unix epoch.</param>

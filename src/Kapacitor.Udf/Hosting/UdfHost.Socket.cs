@@ -30,7 +30,7 @@ public static partial class UdfHost
             foreach (var target in targets)
             {
                 var serverLog = target.Name is null ? log : log.ForContext("Udf", target.Name);
-                var server = new UdfServer(target.Path, target.Factory, options.Server with { Agent = options.Agent, Logger = serverLog });
+                var server = new UdfServer(target.Path, DebugLoggingHandler.Wrap(target.Factory, serverLog), options.Server with { Agent = options.Agent, Logger = serverLog });
                 servers.Add(server);
                 server.Start();
             }

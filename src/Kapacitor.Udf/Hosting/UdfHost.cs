@@ -184,7 +184,7 @@ public static partial class UdfHost
         // blocked write is back-pressure, and neither depends on the thread pool.
         var input = PipeReader.Create(new BlockingStream(stdin), new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4 * 1024));
         var (output, outputDrained) = OutputPump.Start(stdout);
-        var agent = new UdfAgent(input, output, handlerFactory, options.Agent with { Logger = log }, readerThread: true);
+        var agent = new UdfAgent(input, output, DebugLoggingHandler.Wrap(handlerFactory, log), options.Agent with { Logger = log }, readerThread: true);
 
         // systemd and Ctrl-C signal the whole process group, kapacitord included: Kapacitor will close our input,
         // so keep serving until it does, within the drain deadline.

@@ -6,7 +6,8 @@ namespace Kapacitor.Udf.Hosting;
 /// <summary>Builds the logger a UDF process uses: Serilog to STDERR, one capped line per event.</summary>
 public static class UdfLogging
 {
-    /// <summary>The environment variable that sets the minimum level (Verbose, Debug, Information, Warning, Error).</summary>
+    /// <summary>The environment variable that sets the minimum level (Verbose, Debug, Information, Warning, Error).
+    /// Debug adds a line per management call (Info, Init, Snapshot, Restore) and one when the input ends.</summary>
     public const string LevelVariable = "KAPACITOR_UDF_LOG_LEVEL";
 
     /// <summary>The same logger, built only when the first event at or above the level is written: the Info probe

@@ -151,6 +151,47 @@ public sealed class UdfHostProcessTests : IDisposable
         mirror.StderrLines.Should().Contain(l => l.StartsWith("usage error: ") && l.Contains("--bogus"));
     }
 
+    [Fact]
+    public async Task Mirror_LogLevelDebug_LogsEachManagementCallAndTheEnd()
+    {
+        // Issue 14: KAPACITOR_UDF_LOG_LEVEL=Debug adds a line per management call and one at the end.
+        await using var mirror = UdfProcess.Start(UdfProcess.MirrorDll, rawStdio: true, new Dictionary<string, string> { [UdfLogging.LevelVariable] = "Debug" });
+
+        await RunTaskAsync(mirror);
+
+        var debug = mirror.StderrLines.Where(l => l.Contains(" D! ", StringComparison.Ordinal)).ToList();
+        debug.Should().Contain(l => l.Contains("[task=cpu node=mirror1] Init with no option calls: accepted"));
+        debug.Should().Contain(l => l.Contains("[task=cpu node=mirror1] Snapshot: 0 bytes"));
+        debug.Should().Contain(l => l.Contains("[task=cpu node=mirror1] Stop: 3 point(s) came in (0 batch(es))"));
+    }
+
+    [Fact]
+    public async Task Mirror_DefaultLogLevel_LogsNoDebugLines()
+    {
+        await using var mirror = UdfProcess.Start(UdfProcess.MirrorDll, rawStdio: true, new Dictionary<string, string> { [UdfLogging.LevelVariable] = "" });
+
+        await RunTaskAsync(mirror);
+
+        mirror.StderrLines.Should().NotContain(l => l.Contains(" D! ", StringComparison.Ordinal));
+    }
+
+    // A task as Kapacitor runs it: Init, three points, a snapshot, then the input closed; the process must exit 0.
+    private static async Task RunTaskAsync(UdfProcess udf)
+    {
+        var frames = new ArrayBufferWriter<byte>();
+        foreach (var request in new[] { Requests.Init("cpu", "mirror1"), Requests.Point(1), Requests.Point(2), Requests.Point(3), Requests.Snapshot() })
+        {
+            VarintFrame.WriteFrame(frames, request);
+        }
+
+        await udf.Process.StandardInput.BaseStream.WriteAsync(frames.WrittenMemory);
+        udf.Process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(UdfProcess.Timeout);
+        await udf.Process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, timeout.Token);
+        (await udf.WaitForExitAsync()).Should().Be(0);
+        udf.Process.WaitForExit(); // flushes the redirected STDERR events
+    }
+
     private static async Task<Response> ReadResponseAsync(Stream stdout)
     {
         using var timeout = new CancellationTokenSource(UdfProcess.Timeout);
