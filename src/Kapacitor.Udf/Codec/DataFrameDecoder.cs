@@ -53,17 +53,17 @@ internal sealed class DataFrameDecoder
             case PointTag:
                 var point = request.MessageCase == Request.MessageOneofCase.Point ? request.Point : new Point();
                 Clear(point);
-                var status = DecodePoint(body, point);
+                var status = Decode<PointFields, Point>(body, point);
                 request.Point = point;
                 return status;
             case BeginTag:
                 var begin = new BeginBatch();
                 request.Begin = begin;
-                return DecodeBegin(body, begin);
+                return Decode<BeginFields, BeginBatch>(body, begin);
             default:
                 var end = new EndBatch();
                 request.End = end;
-                return DecodeEnd(body, end);
+                return Decode<EndFields, EndBatch>(body, end);
         }
     }
 
@@ -83,7 +83,10 @@ internal sealed class DataFrameDecoder
         point.FieldsBool.Clear();
     }
 
-    private DecodeStatus DecodePoint(ReadOnlySpan<byte> body, Point point)
+    // One loop for the three messages: TFields decodes one field (static abstract, so each message gets its own
+    // specialised loop with no delegate call per field).
+    private DecodeStatus Decode<TFields, TMessage>(ReadOnlySpan<byte> body, TMessage message)
+        where TFields : IMessageFields<TMessage>
     {
         var reader = new WireReader(body);
         while (!reader.End)
@@ -93,214 +96,221 @@ internal sealed class DataFrameDecoder
                 return DecodeStatus.NotHandled;
             }
 
-            string? text;
-            var status = DecodeStatus.Decoded;
+            var status = TFields.DecodeField(this, ref reader, tag, message);
+            if (status != DecodeStatus.Decoded)
+            {
+                return status;
+            }
+        }
+
+        return DecodeStatus.Decoded;
+    }
+
+    private interface IMessageFields<in TMessage>
+    {
+        /// <summary>Decodes the field <paramref name="tag"/> introduces; <see cref="DecodeStatus.NotHandled"/> for a
+        /// field or wire type the message does not have, or for bytes that end too soon.</summary>
+        static abstract DecodeStatus DecodeField(DataFrameDecoder decoder, ref WireReader reader, uint tag, TMessage message);
+    }
+
+    private readonly struct PointFields : IMessageFields<Point>
+    {
+        public static DecodeStatus DecodeField(DataFrameDecoder d, ref WireReader reader, uint tag, Point point)
+        {
+            DecodeStatus status;
+            string text;
+            ulong number;
             switch (tag)
             {
                 case (1 << 3) | 0:
-                    if (!reader.TryReadVarint(out var time))
-                    {
-                        return DecodeStatus.NotHandled;
-                    }
-
-                    point.Time = (long)time;
-                    break;
+                    status = Varint(ref reader, out number);
+                    point.Time = (long)number;
+                    return status;
                 case (2 << 3) | 2:
-                    status = ReadString(ref reader, "point.name", out text);
-                    point.Name = text ?? "";
-                    break;
+                    status = d.ReadString(ref reader, "point.name", out text);
+                    point.Name = text;
+                    return status;
                 case (3 << 3) | 2:
-                    status = ReadString(ref reader, "point.database", out text);
-                    point.Database = text ?? "";
-                    break;
+                    status = d.ReadString(ref reader, "point.database", out text);
+                    point.Database = text;
+                    return status;
                 case (4 << 3) | 2:
-                    status = ReadString(ref reader, "point.retentionPolicy", out text);
-                    point.RetentionPolicy = text ?? "";
-                    break;
+                    status = d.ReadString(ref reader, "point.retentionPolicy", out text);
+                    point.RetentionPolicy = text;
+                    return status;
                 case (5 << 3) | 2:
-                    status = ReadString(ref reader, "point.group", out text);
-                    point.Group = text ?? "";
-                    break;
+                    status = d.ReadString(ref reader, "point.group", out text);
+                    point.Group = text;
+                    return status;
                 case (6 << 3) | 2:
-                    status = ReadString(ref reader, "point.dimensions", out text);
-                    if (text is not null)
+                    status = d.ReadString(ref reader, "point.dimensions", out text);
+                    if (status == DecodeStatus.Decoded)
                     {
                         point.Dimensions.Add(text);
                     }
 
-                    break;
+                    return status;
                 case (7 << 3) | 2:
-                    status = ReadStringEntry(ref reader, point.Tags, "point.tags (key)", "point.tags (value)");
-                    break;
+                    return d.ReadStringEntry(ref reader, point.Tags, "point.tags");
                 case (8 << 3) | 2:
-                    status = ReadDoubleEntry(ref reader, point.FieldsDouble);
-                    break;
+                    status = d.ReadEntry(ref reader, EntryValue.Fixed64, "point.fieldsDouble", out var key, out number, out _);
+                    if (status == DecodeStatus.Decoded)
+                    {
+                        point.FieldsDouble[key] = BitConverter.UInt64BitsToDouble(number);
+                    }
+
+                    return status;
                 case (9 << 3) | 2:
-                    status = ReadVarintEntry(ref reader, point.FieldsInt, null, "point.fieldsInt (key)");
-                    break;
+                    status = d.ReadEntry(ref reader, EntryValue.Varint, "point.fieldsInt", out key, out number, out _);
+                    if (status == DecodeStatus.Decoded)
+                    {
+                        point.FieldsInt[key] = (long)number;
+                    }
+
+                    return status;
                 case (10 << 3) | 2:
-                    status = ReadStringEntry(ref reader, point.FieldsString, "point.fieldsString (key)", "point.fieldsString (value)");
-                    break;
+                    return d.ReadStringEntry(ref reader, point.FieldsString, "point.fieldsString");
                 case (11 << 3) | 0:
-                    if (!reader.TryReadVarint(out var byName))
-                    {
-                        return DecodeStatus.NotHandled;
-                    }
-
-                    point.ByName = byName != 0;
-                    break;
+                    status = Varint(ref reader, out number);
+                    point.ByName = number != 0;
+                    return status;
                 case (12 << 3) | 2:
-                    status = ReadVarintEntry(ref reader, null, point.FieldsBool, "point.fieldsBool (key)");
-                    break;
+                    status = d.ReadEntry(ref reader, EntryValue.Varint, "point.fieldsBool", out key, out number, out _);
+                    if (status == DecodeStatus.Decoded)
+                    {
+                        point.FieldsBool[key] = number != 0;
+                    }
+
+                    return status;
                 default:
                     return DecodeStatus.NotHandled;
             }
-
-            if (status != DecodeStatus.Decoded)
-            {
-                return status;
-            }
         }
-
-        return DecodeStatus.Decoded;
     }
 
-    private DecodeStatus DecodeBegin(ReadOnlySpan<byte> body, BeginBatch begin)
+    // BeginBatch and EndBatch share name = 1, group = 2 and byName = 5; tags are 3 in one and 4 in the other.
+    private readonly struct BeginFields : IMessageFields<BeginBatch>
     {
-        var reader = new WireReader(body);
-        while (!reader.End)
+        public static DecodeStatus DecodeField(DataFrameDecoder d, ref WireReader reader, uint tag, BeginBatch begin)
         {
-            if (!reader.TryReadTag(out var tag))
-            {
-                return DecodeStatus.NotHandled;
-            }
-
-            string? text;
-            var status = DecodeStatus.Decoded;
+            DecodeStatus status;
+            string text;
+            ulong number;
             switch (tag)
             {
                 case (1 << 3) | 2:
-                    status = ReadString(ref reader, "begin.name", out text);
-                    begin.Name = text ?? "";
-                    break;
+                    status = d.ReadString(ref reader, "begin.name", out text);
+                    begin.Name = text;
+                    return status;
                 case (2 << 3) | 2:
-                    status = ReadString(ref reader, "begin.group", out text);
-                    begin.Group = text ?? "";
-                    break;
+                    status = d.ReadString(ref reader, "begin.group", out text);
+                    begin.Group = text;
+                    return status;
                 case (3 << 3) | 2:
-                    status = ReadStringEntry(ref reader, begin.Tags, "begin.tags (key)", "begin.tags (value)");
-                    break;
+                    return d.ReadStringEntry(ref reader, begin.Tags, "begin.tags");
                 case (4 << 3) | 0:
-                    if (!reader.TryReadVarint(out var size))
-                    {
-                        return DecodeStatus.NotHandled;
-                    }
-
-                    begin.Size = (long)size;
-                    break;
+                    status = Varint(ref reader, out number);
+                    begin.Size = (long)number;
+                    return status;
                 case (5 << 3) | 0:
-                    if (!reader.TryReadVarint(out var byName))
-                    {
-                        return DecodeStatus.NotHandled;
-                    }
-
-                    begin.ByName = byName != 0;
-                    break;
+                    status = Varint(ref reader, out number);
+                    begin.ByName = number != 0;
+                    return status;
                 default:
                     return DecodeStatus.NotHandled;
             }
-
-            if (status != DecodeStatus.Decoded)
-            {
-                return status;
-            }
         }
-
-        return DecodeStatus.Decoded;
     }
 
-    private DecodeStatus DecodeEnd(ReadOnlySpan<byte> body, EndBatch end)
+    private readonly struct EndFields : IMessageFields<EndBatch>
     {
-        var reader = new WireReader(body);
-        while (!reader.End)
+        public static DecodeStatus DecodeField(DataFrameDecoder d, ref WireReader reader, uint tag, EndBatch end)
         {
-            if (!reader.TryReadTag(out var tag))
-            {
-                return DecodeStatus.NotHandled;
-            }
-
-            string? text;
-            var status = DecodeStatus.Decoded;
+            DecodeStatus status;
+            string text;
+            ulong number;
             switch (tag)
             {
                 case (1 << 3) | 2:
-                    status = ReadString(ref reader, "end.name", out text);
-                    end.Name = text ?? "";
-                    break;
+                    status = d.ReadString(ref reader, "end.name", out text);
+                    end.Name = text;
+                    return status;
                 case (2 << 3) | 2:
-                    status = ReadString(ref reader, "end.group", out text);
-                    end.Group = text ?? "";
-                    break;
+                    status = d.ReadString(ref reader, "end.group", out text);
+                    end.Group = text;
+                    return status;
                 case (3 << 3) | 0:
-                    if (!reader.TryReadVarint(out var tmax))
-                    {
-                        return DecodeStatus.NotHandled;
-                    }
-
-                    end.Tmax = (long)tmax;
-                    break;
+                    status = Varint(ref reader, out number);
+                    end.Tmax = (long)number;
+                    return status;
                 case (4 << 3) | 2:
-                    status = ReadStringEntry(ref reader, end.Tags, "end.tags (key)", "end.tags (value)");
-                    break;
+                    return d.ReadStringEntry(ref reader, end.Tags, "end.tags");
                 case (5 << 3) | 0:
-                    if (!reader.TryReadVarint(out var byName))
-                    {
-                        return DecodeStatus.NotHandled;
-                    }
-
-                    end.ByName = byName != 0;
-                    break;
+                    status = Varint(ref reader, out number);
+                    end.ByName = number != 0;
+                    return status;
                 default:
                     return DecodeStatus.NotHandled;
             }
-
-            if (status != DecodeStatus.Decoded)
-            {
-                return status;
-            }
         }
-
-        return DecodeStatus.Decoded;
     }
 
-    private DecodeStatus ReadString(ref WireReader reader, string field, out string? value)
+    private static DecodeStatus Varint(ref WireReader reader, out ulong value) =>
+        reader.TryReadVarint(out value) ? DecodeStatus.Decoded : DecodeStatus.NotHandled;
+
+    // On failure text is "" (never assigned to a message: the caller returns the status and the request is dropped).
+    // part ("key", "value") names a map entry's half in the error, built only then: no string per entry.
+    private DecodeStatus ReadString(ref WireReader reader, string field, out string text, string? part = null)
     {
-        value = null;
+        text = "";
         if (!reader.TryReadLengthDelimited(out var utf8))
         {
             return DecodeStatus.NotHandled;
         }
 
-        value = _strings.GetString(utf8);
+        var value = _strings.GetString(utf8);
         if (value is null)
         {
-            InvalidField = field;
+            InvalidField = part is null ? field : $"{field} ({part})";
             return DecodeStatus.InvalidUtf8;
         }
 
+        text = value;
         return DecodeStatus.Decoded;
     }
 
-    // A map entry is a small message: key = 1, value = 2, either may be absent (then the type's default).
-    private DecodeStatus ReadStringEntry(ref WireReader reader, MapField<string, string> map, string keyField, string valueField)
+    private DecodeStatus ReadStringEntry(ref WireReader reader, MapField<string, string> map, string field)
     {
+        var status = ReadEntry(ref reader, EntryValue.String, field, out var key, out _, out var value);
+        if (status == DecodeStatus.Decoded)
+        {
+            map[key] = value;
+        }
+
+        return status;
+    }
+
+    private enum EntryValue : uint
+    {
+        Varint = (2 << 3) | 0,
+        Fixed64 = (2 << 3) | 1,
+        String = (2 << 3) | 2,
+    }
+
+    // A map entry is a small message: key = 1 (a string here), value = 2 of the map's wire type; either may be absent
+    // (then the type's default) and a repeated one wins last, as in Google.Protobuf. The value comes back as text for
+    // strings, as raw bits for the others.
+    private DecodeStatus ReadEntry(ref WireReader reader, EntryValue valueType, string field, out string key, out ulong number, out string text)
+    {
+        key = "";
+        number = 0;
+        text = "";
         if (!reader.TryReadLengthDelimited(out var entryBytes))
         {
             return DecodeStatus.NotHandled;
         }
 
         var entry = new WireReader(entryBytes);
-        string key = "", value = "";
         while (!entry.End)
         {
             if (!entry.TryReadTag(out var tag))
@@ -308,125 +318,18 @@ internal sealed class DataFrameDecoder
                 return DecodeStatus.NotHandled;
             }
 
-            DecodeStatus status;
-            string? text;
-            switch (tag)
+            var status = tag switch
             {
-                case (1 << 3) | 2:
-                    status = ReadString(ref entry, keyField, out text);
-                    key = text ?? "";
-                    break;
-                case (2 << 3) | 2:
-                    status = ReadString(ref entry, valueField, out text);
-                    value = text ?? "";
-                    break;
-                default:
-                    return DecodeStatus.NotHandled;
-            }
-
+                (1 << 3) | 2 => ReadString(ref entry, field, out key, "key"),
+                _ when tag != (uint)valueType => DecodeStatus.NotHandled,
+                (uint)EntryValue.String => ReadString(ref entry, field, out text, "value"),
+                (uint)EntryValue.Fixed64 => entry.TryReadFixed64(out number) ? DecodeStatus.Decoded : DecodeStatus.NotHandled,
+                _ => Varint(ref entry, out number),
+            };
             if (status != DecodeStatus.Decoded)
             {
                 return status;
             }
-        }
-
-        map[key] = value;
-        return DecodeStatus.Decoded;
-    }
-
-    private DecodeStatus ReadDoubleEntry(ref WireReader reader, MapField<string, double> map)
-    {
-        if (!reader.TryReadLengthDelimited(out var entryBytes))
-        {
-            return DecodeStatus.NotHandled;
-        }
-
-        var entry = new WireReader(entryBytes);
-        var key = "";
-        var value = 0d;
-        while (!entry.End)
-        {
-            if (!entry.TryReadTag(out var tag))
-            {
-                return DecodeStatus.NotHandled;
-            }
-
-            switch (tag)
-            {
-                case (1 << 3) | 2:
-                    var status = ReadString(ref entry, "point.fieldsDouble (key)", out var text);
-                    if (status != DecodeStatus.Decoded)
-                    {
-                        return status;
-                    }
-
-                    key = text!;
-                    break;
-                case (2 << 3) | 1:
-                    if (!entry.TryReadFixed64(out var bits))
-                    {
-                        return DecodeStatus.NotHandled;
-                    }
-
-                    value = BitConverter.UInt64BitsToDouble(bits);
-                    break;
-                default:
-                    return DecodeStatus.NotHandled;
-            }
-        }
-
-        map[key] = value;
-        return DecodeStatus.Decoded;
-    }
-
-    // fieldsInt (int64) and fieldsBool share the varint value encoding; exactly one map is given.
-    private DecodeStatus ReadVarintEntry(ref WireReader reader, MapField<string, long>? ints, MapField<string, bool>? bools, string keyField)
-    {
-        if (!reader.TryReadLengthDelimited(out var entryBytes))
-        {
-            return DecodeStatus.NotHandled;
-        }
-
-        var entry = new WireReader(entryBytes);
-        var key = "";
-        ulong value = 0;
-        while (!entry.End)
-        {
-            if (!entry.TryReadTag(out var tag))
-            {
-                return DecodeStatus.NotHandled;
-            }
-
-            switch (tag)
-            {
-                case (1 << 3) | 2:
-                    var status = ReadString(ref entry, keyField, out var text);
-                    if (status != DecodeStatus.Decoded)
-                    {
-                        return status;
-                    }
-
-                    key = text!;
-                    break;
-                case (2 << 3) | 0:
-                    if (!entry.TryReadVarint(out value))
-                    {
-                        return DecodeStatus.NotHandled;
-                    }
-
-                    break;
-                default:
-                    return DecodeStatus.NotHandled;
-            }
-        }
-
-        if (ints is not null)
-        {
-            ints[key] = (long)value;
-        }
-        else
-        {
-            bools![key] = value != 0;
         }
 
         return DecodeStatus.Decoded;

@@ -26,7 +26,6 @@ internal sealed class UdfServerConnection
     public UdfServerConnection(long id, Socket socket, Func<UdfContext, IUdfHandler> handlerFactory, UdfAgentOptions options, ILogger log)
     {
         Id = id;
-        Log = log;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: false);
         // Asynchronous socket I/O: no thread waits on an idle connection. Zero-byte reads wait for data before a
@@ -39,7 +38,9 @@ internal sealed class UdfServerConnection
     /// <summary>The connection's number, unique within its server, in every log line as <c>conn=N</c>.</summary>
     public long Id { get; }
 
-    public ILogger Log { get; }
+    /// <summary>The agent's logger: <c>conn=N</c>, and <c>task=</c>/<c>node=</c> once Init has named them, so the
+    /// connection's closing line says which task node it served.</summary>
+    public ILogger Log => _agent.Log;
 
     /// <summary>The connection's whole run, from the agent's start to the socket's close.</summary>
     public Task Completion { get; set; } = Task.CompletedTask;

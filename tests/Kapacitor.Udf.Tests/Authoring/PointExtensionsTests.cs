@@ -73,4 +73,20 @@ public class PointExtensionsTests
 
         (point.FieldsDouble.Count + point.FieldsInt.Count + point.FieldsString.Count + point.FieldsBool.Count).Should().Be(0);
     }
+
+    [Fact]
+    public void RemoveField_KeyInEveryMap_RemovesItFromAllAndKeepsOtherKeys()
+    {
+        var point = new Point
+        {
+            FieldsDouble = { ["v"] = 1, ["keep"] = 2 },
+            FieldsInt = { ["v"] = 1 },
+            FieldsString = { ["v"] = "s" },
+            FieldsBool = { ["v"] = true },
+        };
+
+        point.RemoveField("v").Should().BeSameAs(point);
+
+        point.Should().Be(new Point { FieldsDouble = { ["keep"] = 2 } });
+    }
 }

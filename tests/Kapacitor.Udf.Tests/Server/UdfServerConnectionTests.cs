@@ -275,6 +275,24 @@ public sealed class UdfServerConnectionTests : IDisposable
             .OnlyContain(e => e.Properties["Connection"].ToString() == "1");
     }
 
+    [Fact]
+    public async Task Logging_ConnectionClosedAfterInit_CarriesTaskAndNode()
+    {
+        await using var server = StartServer(ctx => CountingEcho(ctx));
+        await using (var client = await UdfSocketClient.ConnectAsync(server.SocketPath))
+        {
+            await client.SendAsync([Requests.Info(), Requests.Init(taskId: "cpu_alert", nodeId: "movingAverage3")]);
+            client.HalfClose();
+            await client.ReadToEndAsync();
+        }
+
+        await Eventually.TrueAsync(() => _log.Messages(LogEventLevel.Information).Any(m => m.StartsWith("Connection closed")), "the close logged");
+        var closed = _log.Events.Single(e => e.RenderMessage().StartsWith("Connection closed"));
+        closed.Properties["TaskId"].ToString().Should().Be("\"cpu_alert\"");
+        closed.Properties["NodeId"].ToString().Should().Be("\"movingAverage3\"");
+        closed.Properties["Connection"].ToString().Should().Be("1");
+    }
+
     private static TestHandler Tracked(ConcurrentBag<TestHandler> handlers, TestHandler handler)
     {
         handlers.Add(handler);

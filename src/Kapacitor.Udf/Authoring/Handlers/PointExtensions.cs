@@ -30,18 +30,14 @@ public static class PointExtensions
     }
 
     /// <summary>Sets a float field, removing the key from the other field maps (Kapacitor would otherwise pick one by
-    /// its own precedence, requirement 24).</summary>
+    /// its own precedence: bool, then double, then int, then string).</summary>
     /// <param name="point">The point.</param>
     /// <param name="key">The field name.</param>
     /// <param name="value">The value.</param>
     /// <returns>The point.</returns>
     public static Point SetField(this Point point, string key, double value)
     {
-        ArgumentNullException.ThrowIfNull(point);
-        point.FieldsInt.Remove(key);
-        point.FieldsString.Remove(key);
-        point.FieldsBool.Remove(key);
-        point.FieldsDouble[key] = value;
+        RemoveField(point, key).FieldsDouble[key] = value;
         return point;
     }
 
@@ -52,11 +48,7 @@ public static class PointExtensions
     /// <returns>The point.</returns>
     public static Point SetField(this Point point, string key, long value)
     {
-        ArgumentNullException.ThrowIfNull(point);
-        point.FieldsDouble.Remove(key);
-        point.FieldsString.Remove(key);
-        point.FieldsBool.Remove(key);
-        point.FieldsInt[key] = value;
+        RemoveField(point, key).FieldsInt[key] = value;
         return point;
     }
 
@@ -67,11 +59,7 @@ public static class PointExtensions
     /// <returns>The point.</returns>
     public static Point SetField(this Point point, string key, string value)
     {
-        ArgumentNullException.ThrowIfNull(point);
-        point.FieldsDouble.Remove(key);
-        point.FieldsInt.Remove(key);
-        point.FieldsBool.Remove(key);
-        point.FieldsString[key] = value;
+        RemoveField(point, key).FieldsString[key] = value;
         return point;
     }
 
@@ -82,11 +70,21 @@ public static class PointExtensions
     /// <returns>The point.</returns>
     public static Point SetField(this Point point, string key, bool value)
     {
+        RemoveField(point, key).FieldsBool[key] = value;
+        return point;
+    }
+
+    /// <summary>Removes the field <paramref name="key"/> whatever its type.</summary>
+    /// <param name="point">The point.</param>
+    /// <param name="key">The field name.</param>
+    /// <returns>The point.</returns>
+    public static Point RemoveField(this Point point, string key)
+    {
         ArgumentNullException.ThrowIfNull(point);
         point.FieldsDouble.Remove(key);
         point.FieldsInt.Remove(key);
         point.FieldsString.Remove(key);
-        point.FieldsBool[key] = value;
+        point.FieldsBool.Remove(key);
         return point;
     }
 
