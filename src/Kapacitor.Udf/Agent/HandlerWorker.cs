@@ -7,7 +7,7 @@ namespace Kapacitor.Udf.Agent;
 
 /// <summary>
 /// The handler side of one agent: takes the queued requests in input order, checks the protocol's sequence, calls
-/// the handler one call at a time, answers management requests in request order (requirement 17), and calls
+/// the handler one call at a time, answers management requests in request order (Kapacitor takes an unsolicited answer as the answer to its next request), and calls
 /// <see cref="IUdfHandler.StopAsync"/> exactly once, last.
 /// </summary>
 /// <remarks>Runs on the agent's <see cref="HandlerStrand"/>: a handler thread while there is work, none while the

@@ -3,7 +3,7 @@ using Serilog;
 namespace Kapacitor.Udf.Agent;
 
 /// <summary>
-/// One agent's watch on time, on behalf of Kapacitor's keepalive watchdog (reference §2.5, requirement 14): estimates
+/// One agent's watch on time, on behalf of Kapacitor's keepalive watchdog (docs/protocol.md, "Keepalives"): estimates
 /// Kapacitor's timeout, sends heartbeats while a call runs long, declares a call hung, and holds the drain deadline.
 /// It has no thread or timer: the clock's <see cref="AgentSweeper"/> calls <see cref="Tick"/> every
 /// <see cref="TickPeriod"/> and <see cref="CheckDrainDeadline"/> when the deadline is due.
@@ -12,7 +12,7 @@ namespace Kapacitor.Udf.Agent;
 /// <para>Kapacitor sends a KeepaliveRequest every <c>timeout/2</c> and kills the task when no response of any
 /// kind arrives within <c>timeout</c>. The reader answers requests itself, but while a handler call runs long the
 /// bounded queue fills and the reader stops reading, so no request is seen. Heartbeats (unsolicited
-/// KeepaliveResponses, which Kapacitor accepts, §9.1) then go out whenever input is in flight and nothing has been
+/// KeepaliveResponses, which Kapacitor accepts, docs/protocol.md "Messages") then go out whenever input is in flight and nothing has been
 /// written for half a keepalive interval. A single call that runs past the maximum handler time is declared hung.</para>
 /// <para><b>Threads.</b> The worker calls <see cref="CallStarted"/>/<see cref="CallFinished"/>, the reader calls
 /// <see cref="OnKeepaliveRequest"/>, the sweeper calls <see cref="Tick"/>. The per-call cost on the worker is two

@@ -165,7 +165,7 @@ internal sealed class RequestReader
                 await _writer.WriteManagementAsync(new Response { Keepalive = new KeepaliveResponse { Time = time } });
                 break;
             case Request.MessageOneofCase.None:
-                // Go and Python ignore what they do not understand (requirement 6); so do we, audibly.
+                // Go and Python ignore what they do not understand (docs/protocol.md, "Messages"); so do we, audibly.
                 _unknownRequests ??= new RateLimitedLog(_agent.Log, "Ignoring a request with no known message set at byte offset {Offset}");
                 _unknownRequests.Warn(_position);
                 break;

@@ -16,7 +16,7 @@ namespace Kapacitor.Udf.Agent;
 /// ending in <c>Unsynchronized</c> must be called with the lock held; every hold ends in
 /// <c>ReleaseLock</c>, which honours a flush the sweeper asked for meanwhile.</para>
 /// <para><b>Data gate.</b> Kapacitor cannot read data before it has the Init (and Restore) answer (reference
-/// §2.4), so data written before <see cref="OpenDataGateAsync"/> is framed into a held buffer, bounded by
+/// docs/protocol.md, "Snapshots"), so data written before <see cref="OpenDataGateAsync"/> is framed into a held buffer, bounded by
 /// <c>maxHeldBytes</c>; beyond it writers wait for the gate.</para>
 /// <para>Awaits here deliberately keep the caller's context: the agent's own threads (the process-mode reader, a
 /// connection's handler strand, the sweeper) get their continuations back, so a starved thread pool cannot delay
@@ -154,7 +154,7 @@ internal sealed partial class ResponseWriter
 
     /// <summary>Writes the agent's one <c>ErrorResponse</c> (when <paramref name="error"/> is set) and completes the
     /// output in the same lock hold, so no frame from another thread (an emitter, a heartbeat) can follow the error
-    /// (requirement 26).</summary>
+    /// (one ErrorResponse, then the output completed).</summary>
     /// <param name="error">The error text Kapacitor reports as the task's error.</param>
     /// <param name="reason">Why data is no longer accepted, for later emitters.</param>
     /// <returns>A task that completes when the output is completed (nothing is written if it already was).</returns>

@@ -11,7 +11,7 @@ namespace Kapacitor.Udf.Codec;
 
 /// <summary>
 /// Writes Response{point}, {begin} and {end} frames byte for byte as Google.Protobuf would (fields in number order,
-/// defaults omitted, map entries in insertion order with default keys/values omitted, reference §9.1), without its
+/// defaults omitted, map entries in insertion order with default keys/values omitted; docs/protocol.md, "Messages"), without its
 /// per-call size recomputation and with strings' UTF-8 cached. Messages carrying unknown fields (only possible when
 /// they were parsed from foreign bytes) are declined, and the caller uses Google.Protobuf. Not thread-safe (used
 /// under the writer's lock).

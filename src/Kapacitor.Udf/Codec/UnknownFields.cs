@@ -6,7 +6,7 @@ namespace Kapacitor.Udf.Codec;
 
 /// <summary>
 /// Whether Google.Protobuf kept fields it did not recognise (unknown numbers, or known numbers with the wrong wire
-/// type, reference §9.1) in a request or its message. They are ignored, as Go and Python ignore them, but logged.
+/// type; docs/protocol.md, "Messages") in a request or its message. They are ignored, as Go and Python ignore them, but logged.
 /// </summary>
 internal static class UnknownFields
 {

@@ -27,7 +27,7 @@ namespace Kapacitor.Udf.Hosting;
 public static partial class UdfHost
 {
     // How long a finished UDF may linger (a foreground thread of the user's) before it is made to exit:
-    // Kapacitor waits for the process with no timeout, so a lingering UDF hangs task stop (reference §2.9).
+    // Kapacitor waits for the process with no timeout, so a lingering UDF hangs task stop (docs/protocol.md, "Ending").
     private static readonly TimeSpan LingerLimit = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs one UDF in the mode the command line selects (see <see cref="UdfHost"/>); logs go to STDERR.</summary>
@@ -174,7 +174,7 @@ public static partial class UdfHost
 
     private static async Task<int> RunProcessHereAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options)
     {
-        // STDOUT carries frames only (requirement 2): take the raw stream, then send every Console.Out write to STDERR.
+        // STDOUT carries frames only: take the raw stream, then send every Console.Out write to STDERR.
         var stdin = Console.OpenStandardInput();
         var stdout = Console.OpenStandardOutput();
         Console.SetOut(new StderrWriter());

@@ -8,7 +8,7 @@ namespace Kapacitor.Udf.Hosting;
 /// <summary>
 /// Formats each log event as exactly one STDERR line that Kapacitor can carry: Kapacitor logs every UDF stderr line
 /// at info level as <c>UDF log</c> (so the level goes into the text), and a line over 64 KiB silently stops it
-/// reading stderr until the UDF blocks (reference §2.11). Newlines (stack traces) are folded and lines are capped.
+/// reading stderr until the UDF blocks (docs/protocol.md, "STDERR"). Newlines (stack traces) are folded and lines are capped.
 /// </summary>
 /// <remarks>Format: <c>2026-01-02T03:04:05.678Z E! [task=cpu node=movingAvg2 reason=HandlerFailed] message | exception</c>.</remarks>
 public sealed class UdfLogFormatter : ITextFormatter

@@ -35,10 +35,10 @@ namespace Kapacitor.Udf.Server;
 /// The file gets <see cref="UdfServerOptions.SocketFileMode"/> right after it is created, before the server
 /// listens. <see cref="StopAsync"/> closes the listener, which removes the file at once (so Kapacitor's dial is
 /// refused and retried rather than left waiting), then drains the connections in flight for
-/// <see cref="UdfServerOptions.DrainTimeout"/>, then ends the rest with an <c>ErrorResponse</c> (requirement 33).</para>
+/// <see cref="UdfServerOptions.DrainTimeout"/>, then ends the rest with an <c>ErrorResponse</c> (docs/protocol.md, "Socket mode").</para>
 /// <para><b>Half-close.</b> Kapacitor ends its input with <c>shutdown(SHUT_WR)</c> and reads until EOF. The agent
 /// finishes the queued input, flushes every response and completes its output; only then does the server shut the
-/// socket down (requirement 34).</para>
+/// socket down (Kapacitor half-closes and reads to EOF).</para>
 /// </remarks>
 public sealed class UdfServer : IAsyncDisposable
 {

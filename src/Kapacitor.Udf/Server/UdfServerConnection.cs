@@ -11,7 +11,7 @@ namespace Kapacitor.Udf.Server;
 /// <remarks>
 /// The pipes are created with <c>leaveOpen</c>, so the agent completing its output (after the last flush) does not
 /// close the socket: the server closes it, in <see cref="Close"/>, only once the agent has returned, so no response
-/// is lost to a premature close (requirement 34). Both directions are asynchronous socket calls (completions on the
+/// is lost to a premature close (Kapacitor half-closes and reads to EOF). Both directions are asynchronous socket calls (completions on the
 /// thread pool, which handler calls never block: they run on <see cref="HandlerThreads"/>); closing the socket ends
 /// any call still pending.
 /// </remarks>

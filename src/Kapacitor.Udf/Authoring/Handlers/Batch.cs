@@ -8,7 +8,7 @@ namespace Kapacitor.Udf;
 /// </summary>
 /// <remarks>
 /// Kapacitor sends batch points with only time, group, tags and fields (name, database, retention policy, dimensions
-/// and byName are empty), and never sets <c>byName</c> in the EndBatch (requirement 19), so the batch's metadata comes
+/// and byName are empty), and never sets <c>byName</c> in the EndBatch (docs/protocol.md, "What Kapacitor sends"), so the batch's metadata comes
 /// from <see cref="Begin"/>: use <see cref="Name"/>, <see cref="Tags"/> and <see cref="ByName"/> here, not the points'.
 /// The batch and its points are the handler's to keep.
 /// </remarks>
@@ -30,10 +30,10 @@ public sealed class Batch
     /// <summary>The BeginBatch as received: name, group, group tags, size hint, byName.</summary>
     public BeginBatch Begin { get; }
 
-    /// <summary>The points, in the order received. May be empty (Kapacitor sends empty windows, requirement 20).</summary>
+    /// <summary>The points, in the order received. May be empty (Kapacitor sends empty windows, docs/protocol.md, "What Kapacitor sends").</summary>
     public IReadOnlyList<Point> Points { get; }
 
-    /// <summary>The EndBatch as received: name, group, tmax, group tags. Echo it to keep the group (requirement 22).</summary>
+    /// <summary>The EndBatch as received: name, group, tmax, group tags. Echo it to keep the group (docs/protocol.md, "What Kapacitor does with a UDF's output").</summary>
     public EndBatch End { get; }
 
     /// <summary>The measurement name (from Begin).</summary>

@@ -10,7 +10,7 @@ namespace Kapacitor.Udf;
 /// </summary>
 /// <remarks>
 /// Kapacitor builds the output batch from <see cref="End"/> (name, tags, tmax) and <see cref="Begin"/>'s byName
-/// (reference §2.7), so <see cref="EchoOf"/> (or <see cref="Batch.Reply"/>) keeps the input's group; a builder made
+/// (docs/protocol.md, "What Kapacitor does with a UDF's output"), so <see cref="EchoOf"/> (or <see cref="Batch.Reply"/>) keeps the input's group; a builder made
 /// with the constructor derives the group from the tags it is given. Output batch points need only time, tags and fields.
 /// </remarks>
 public sealed class BatchBuilder

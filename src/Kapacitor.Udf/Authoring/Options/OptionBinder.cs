@@ -10,7 +10,7 @@ namespace Kapacitor.Udf;
 /// </summary>
 internal static class OptionBinder
 {
-    // Kapacitor checks counts and types when a task is defined (reference §2.3), so an Init that breaks them comes
+    // Kapacitor checks counts and types when a task is defined (docs/protocol.md, "Options"), so an Init that breaks them comes
     // from an option table that changed after kapacitord read it (it reads it once, at startup).
     private const string RestartHint =
         "Kapacitor checks option names, counts and types when a task is defined, so this UDF's options have probably changed since kapacitord started: restart kapacitord";

@@ -10,7 +10,7 @@ namespace Kapacitor.Udf;
 internal static class OptionText
 {
     /// <summary>The type a received value actually carries, or <see langword="null"/> for a value with none set
-    /// (what Kapacitor sends for a "double-quoted" reference, a lambda or a regex, reference §2.3).</summary>
+    /// (what Kapacitor sends for a "double-quoted" reference, a lambda or a regex, docs/protocol.md, "Options").</summary>
     public static Protocol.ValueType? Carried(OptionValue value) => value.ValueCase switch
     {
         OptionValue.ValueOneofCase.BoolValue => Protocol.ValueType.Bool,

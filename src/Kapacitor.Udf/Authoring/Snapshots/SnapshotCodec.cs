@@ -16,7 +16,7 @@ namespace Kapacitor.Udf;
 /// <para><b>Envelope.</b> The bytes are the 4-byte magic <c>C4 55 44 46</c> ("\xC4UDF"), an envelope layout byte
 /// (1), the state's format <see cref="Version"/> as a little-endian int32, then the serializer's payload. Empty state
 /// (<see langword="null"/>, an empty collection, or <see cref="IsEmpty"/>) is zero bytes: Kapacitor then stores
-/// nothing and sends no Restore (reference §2.4).</para>
+/// nothing and sends no Restore (docs/protocol.md, "Snapshots").</para>
 /// <para><b>Reading.</b> <see cref="Decode(ReadOnlySpan{byte})"/> never throws for bad bytes. The current version is
 /// deserialized; any other version, or bytes without the envelope, go to <see cref="Migrate"/>; whatever is still
 /// unreadable is handled by <see cref="Policy"/>: start fresh with a warning (default) or fail the restore.</para>
