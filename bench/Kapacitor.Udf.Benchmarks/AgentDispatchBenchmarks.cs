@@ -69,21 +69,16 @@ public class AgentDispatchBenchmarks
     private static async Task<long> CountFramesAsync(PipeReader reader)
     {
         long frames = 0;
-        while (true)
+        var output = new FrameReader(reader);
+        while (await output.ReadAsync())
         {
-            var result = await reader.ReadAsync();
-            var buffer = result.Buffer;
-            while (VarintFrame.TryReadFrame(ref buffer, VarintFrame.DefaultMaxFrameSize, out _))
+            while (output.TryReadFrame(out _))
             {
                 frames++;
             }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                await reader.CompleteAsync();
-                return frames;
-            }
         }
+
+        await reader.CompleteAsync();
+        return frames;
     }
 }

@@ -216,19 +216,20 @@ public sealed partial class UdfTestHarness
     // Reads up to the answer of the given kind; anything else read on the way is kept for later reads.
     private async Task<Response> ReadAnswerAsync(Response.MessageOneofCase answer, long? keepaliveTime)
     {
-        var skipped = new List<Response>();
+        var skipped = new List<Received>();
         try
         {
             while (true)
             {
-                var response = await ReadFromOutputAsync()
+                var received = await ReceiveAsync()
                     ?? throw new EndOfStreamException($"the UDF's output ended before the {answer} answer");
+                var response = received.Response;
                 if (response.MessageCase == answer && (keepaliveTime is null || response.Keepalive.Time == keepaliveTime))
                 {
                     return response;
                 }
 
-                skipped.Add(response);
+                skipped.Add(received);
                 if (response.MessageCase == Response.MessageOneofCase.Error)
                 {
                     throw new UdfFailedException(response.Error.Error);
@@ -238,9 +239,9 @@ public sealed partial class UdfTestHarness
         finally
         {
             // Held responses stay ahead of the ones skipped now, in arrival order.
-            foreach (var response in skipped)
+            foreach (var received in skipped)
             {
-                _pending.Enqueue(response);
+                _pending.Enqueue(received);
             }
         }
     }

@@ -29,7 +29,8 @@ public sealed partial class UdfTestHarness : IAsyncDisposable
 {
     private readonly Pipe _input;
     private readonly Pipe _output;
-    private readonly Queue<Response> _pending = new();
+    private readonly FrameReader _frames;
+    private readonly Queue<Received> _pending = new();
     private InfoResponse? _info;
     private bool _inputCompleted;
 
@@ -41,6 +42,8 @@ public sealed partial class UdfTestHarness : IAsyncDisposable
         var inputLimit = Math.Max(options.MaxFrameSize + VarintFrame.MaxPrefixLength + 1, 64 * 1024);
         _input = new Pipe(new PipeOptions(pauseWriterThreshold: inputLimit, resumeWriterThreshold: inputLimit / 2));
         _output = new Pipe();
+        // Kapacitor sets no limit of its own; the agent's limit (or the default, if larger) catches runaway output.
+        _frames = new FrameReader(_output.Reader, Math.Max(options.MaxFrameSize, VarintFrame.DefaultMaxFrameSize));
         Agent = new UdfAgent(_input.Reader, _output.Writer, handlerFactory, options);
         Completion = Agent.RunAsync();
     }
@@ -101,7 +104,7 @@ public sealed partial class UdfTestHarness : IAsyncDisposable
     /// <returns>The response or <see langword="null"/>.</returns>
     /// <exception cref="TimeoutException">Neither arrived within <see cref="Timeout"/>.</exception>
     public async ValueTask<Response?> ReadOrEndAsync() =>
-        _pending.TryDequeue(out var held) ? held : await ReadFromOutputAsync();
+        (_pending.TryDequeue(out var held) ? held : await ReceiveAsync())?.Response;
 
     /// <summary>Reads every remaining response until the output ends.</summary>
     /// <returns>The responses in order.</returns>
@@ -120,49 +123,8 @@ public sealed partial class UdfTestHarness : IAsyncDisposable
     /// <returns>The frame bytes or <see langword="null"/>.</returns>
     /// <exception cref="TimeoutException">Neither arrived within <see cref="Timeout"/>.</exception>
     /// <exception cref="FrameException">The output is not a valid frame sequence.</exception>
-    public async ValueTask<byte[]?> ReadFrameOrEndAsync()
-    {
-        if (_pending.TryDequeue(out var held))
-        {
-            var writer = new ArrayBufferWriter<byte>();
-            VarintFrame.WriteFrame(writer, held);
-            return writer.WrittenSpan.ToArray();
-        }
-
-        return await ReadRawFrameOrEndAsync();
-    }
-
-    private async ValueTask<byte[]?> ReadRawFrameOrEndAsync()
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            while (true)
-            {
-                var result = await _output.Reader.ReadAsync(timeout.Token);
-                var buffer = result.Buffer;
-                var start = buffer;
-                if (VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out _))
-                {
-                    var frame = start.Slice(0, buffer.Start).ToArray();
-                    _output.Reader.AdvanceTo(buffer.Start);
-                    return frame;
-                }
-
-                if (result.IsCompleted)
-                {
-                    _output.Reader.AdvanceTo(buffer.End);
-                    return buffer.IsEmpty ? null : throw VarintFrame.DescribeTruncation(buffer);
-                }
-
-                _output.Reader.AdvanceTo(buffer.Start, buffer.End);
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            throw new TimeoutException($"the UDF sent no response within {Timeout.TotalSeconds:0.#}s");
-        }
-    }
+    public async ValueTask<byte[]?> ReadFrameOrEndAsync() =>
+        (_pending.TryDequeue(out var held) ? held : await ReceiveAsync())?.Frame;
 
     /// <summary>Waits for the agent to finish.</summary>
     /// <returns>How the run ended.</returns>
@@ -188,17 +150,36 @@ public sealed partial class UdfTestHarness : IAsyncDisposable
         await Task.WhenAny(Task.WhenAll(Completion, drain), Task.Delay(Timeout));
     }
 
-    private async ValueTask<Response?> ReadFromOutputAsync()
+    // One frame from the output, parsed once and kept as bytes too (for ReadFrameOrEndAsync). The buffer is handed
+    // back before returning, so tests may read the Output pipe directly between calls.
+    private async ValueTask<Received?> ReceiveAsync()
     {
-        var frame = await ReadRawFrameOrEndAsync();
-        return frame is null ? null : ParseFrame(frame);
-    }
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            ReadOnlySequence<byte> payload;
+            while (!_frames.TryReadFrame(out payload))
+            {
+                if (!await _frames.ReadAsync(timeout.Token))
+                {
+                    return null;
+                }
+            }
 
-    private static Response ParseFrame(byte[] frame)
-    {
-        var sequence = new ReadOnlySequence<byte>(frame);
-        VarintFrame.TryReadFrame(ref sequence, long.MaxValue, out var payload);
-        return Response.Parser.ParseFrom(payload);
+            // The agent writes minimal length prefixes, so this is the frame byte for byte.
+            var frame = new byte[VarintFrame.GetPrefixLength((ulong)payload.Length) + payload.Length];
+            var prefixLength = VarintFrame.WriteVarint(frame, (ulong)payload.Length);
+            payload.CopyTo(frame.AsSpan(prefixLength));
+            return new Received(Response.Parser.ParseFrom(frame.AsSpan(prefixLength)), frame);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the UDF sent no response within {Timeout.TotalSeconds:0.#}s");
+        }
+        finally
+        {
+            _frames.Release();
+        }
     }
 
     private async Task DrainOutputAsync()
@@ -235,4 +216,7 @@ public sealed partial class UdfTestHarness : IAsyncDisposable
             throw new TimeoutException($"the UDF did not accept more input within {Timeout.TotalSeconds:0.#}s");
         }
     }
+
+    /// <summary>A response as read, and its frame's bytes.</summary>
+    private sealed record Received(Response Response, byte[] Frame);
 }

@@ -1,3 +1,4 @@
+using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Examples.Mirror;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
@@ -74,6 +75,6 @@ public class MirrorTests
 
         await udf.SendBatchAsync("test", 0, []);
 
-        (await udf.EndInputAsync()).Error.Should().Be("protocol error: a BeginBatch arrived but this UDF wants STREAM");
+        (await udf.EndInputAsync()).Result!.Reason.Should().Be(UdfFailureReason.ProtocolViolation);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Google.Protobuf;
+using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Examples.MovingAverage;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
@@ -190,7 +191,7 @@ public class MovingAverageTests
 
         await udf.SendBatchAsync("test", 0, []);
 
-        (await udf.EndInputAsync()).Error.Should().Be("protocol error: a BeginBatch arrived but this UDF wants STREAM");
+        (await udf.EndInputAsync()).Result!.Reason.Should().Be(UdfFailureReason.ProtocolViolation);
     }
 
     private static Point Grouped(string group, long time) =>

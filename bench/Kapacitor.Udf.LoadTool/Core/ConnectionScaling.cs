@@ -97,7 +97,7 @@ internal static class ConnectionScaling
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token);
         var stream = new NetworkStream(socket, ownsSocket: false);
-        var reader = new FrameReader(stream, 512);
+        var reader = new StreamFrameReader(stream, 512);
         Request[] requests =
         [
             new() { Info = new InfoRequest() },

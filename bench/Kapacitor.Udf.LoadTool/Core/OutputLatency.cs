@@ -34,7 +34,7 @@ internal static class OutputLatency
         {
             input.Write(Frames.Encode(new Request { Init = new InitRequest { TaskID = "latency", NodeID = "stamp1" } }));
             input.Flush();
-            var reader = new FrameReader(process.StandardOutput.BaseStream);
+            var reader = new StreamFrameReader(process.StandardOutput.BaseStream);
             if (reader.Next() is not { Init.Success: true })
             {
                 throw new InvalidOperationException("the UDF did not answer Init with success");
@@ -105,7 +105,7 @@ internal static class OutputLatency
         }
     }
 
-    private static void Read(FrameReader reader, double[] latencies, ref int answered)
+    private static void Read(StreamFrameReader reader, double[] latencies, ref int answered)
     {
         while (answered < latencies.Length && reader.Next() is { } response)
         {

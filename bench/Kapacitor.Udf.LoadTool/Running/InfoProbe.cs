@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.LoadTool.Measurement;
 using Kapacitor.Udf.LoadTool.Reporting;
 using Kapacitor.Udf.LoadTool.Targets;
@@ -34,7 +35,7 @@ internal static class InfoProbe
                 target.Input.Flush();
                 frame = ReadFrame(target.Output);
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException)
+            catch (Exception ex) when (ex is IOException or InvalidDataException or FrameException)
             {
                 error = $"probe {run + 1}: {ex.Message}";
             }
@@ -131,7 +132,7 @@ internal static class InfoProbe
         var filled = 0;
         while (true)
         {
-            if (Frames.TryReadPrefix(buffer.AsSpan(0, filled), out var prefixLength, out var payloadLength))
+            if (VarintFrame.TryReadLength(buffer.AsSpan(0, filled), out var payloadLength, out var prefixLength))
             {
                 var length = prefixLength + (long)payloadLength;
                 if (length > buffer.Length)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.LoadTool.Measurement;
 using Kapacitor.Udf.LoadTool.Reporting;
 using Kapacitor.Udf.LoadTool.Targets;
@@ -289,7 +290,7 @@ internal sealed class LoadRun
             return;
         }
 
-        while (!frames.IsEmpty && Frames.TryReadPrefix(frames, out var prefixLength, out var payloadLength))
+        while (!frames.IsEmpty && VarintFrame.TryReadLength(frames, out var payloadLength, out var prefixLength))
         {
             input.Write(frames[..prefixLength]);
             input.Write(frames.Slice(prefixLength, (int)payloadLength));
@@ -351,7 +352,7 @@ internal sealed class LoadRun
                     continue;
                 }
 
-                while (Frames.TryReadPrefix(buffer.AsSpan(start, end - start), out var prefixLength, out var payloadLength))
+                while (VarintFrame.TryReadLength(buffer.AsSpan(start, end - start), out var payloadLength, out var prefixLength))
                 {
                     if (payloadLength > MaxResponseFrame)
                     {
@@ -382,7 +383,7 @@ internal sealed class LoadRun
                 }
             }
         }
-        catch (InvalidDataException ex)
+        catch (FrameException ex)
         {
             Fail($"the output is not a frame sequence: {ex.Message}");
         }

@@ -14,10 +14,10 @@ internal static class Frames
     /// <summary>Response{init{success:true}}.</summary>
     public static readonly byte[] InitSuccess = [0x04, 0x12, 0x02, 0x08, 0x01];
 
-    /// <summary>Encodes <paramref name="message"/> as one frame.</summary>
     /// <summary>Response{restore{success:true}}.</summary>
     public static readonly byte[] RestoreSuccess = Encode(new Response { Restore = new RestoreResponse { Success = true } });
 
+    /// <summary>Encodes <paramref name="message"/> as one frame.</summary>
     public static byte[] Encode(IMessage message)
     {
         var writer = new ArrayBufferWriter<byte>(message.CalculateSize() + VarintFrame.MaxPrefixLength);
@@ -25,37 +25,10 @@ internal static class Frames
         return writer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Reads the length prefix at the start of <paramref name="buffer"/>.</summary>
-    /// <returns><see langword="false"/> when the buffer ends inside the prefix.</returns>
-    /// <exception cref="InvalidDataException">The prefix is longer than 10 bytes.</exception>
-    public static bool TryReadPrefix(ReadOnlySpan<byte> buffer, out int prefixLength, out ulong payloadLength)
-    {
-        payloadLength = 0;
-        var limit = Math.Min(buffer.Length, VarintFrame.MaxPrefixLength);
-        for (var i = 0; i < limit; i++)
-        {
-            var b = buffer[i];
-            payloadLength |= (ulong)(b & 0x7F) << (7 * i);
-            if (b < 0x80)
-            {
-                prefixLength = i + 1;
-                return true;
-            }
-        }
-
-        if (buffer.Length >= VarintFrame.MaxPrefixLength)
-        {
-            throw new InvalidDataException("a length prefix longer than 10 bytes");
-        }
-
-        prefixLength = 0;
-        return false;
-    }
-
     /// <summary>The payload of a whole frame.</summary>
     public static ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> frame)
     {
-        TryReadPrefix(frame, out var prefixLength, out _);
+        VarintFrame.TryReadLength(frame, out _, out var prefixLength);
         return frame[prefixLength..];
     }
 

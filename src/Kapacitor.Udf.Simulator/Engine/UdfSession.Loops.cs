@@ -69,18 +69,17 @@ internal sealed partial class UdfSession
     private async Task ReadLoopAsync()
     {
         var input = PipeReader.Create(_connection.Responses, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
+        var frames = new FrameReader(input, _options.MaxFrameSize);
         try
         {
-            while (true)
+            while (await frames.ReadAsync(_killed.Token))
             {
-                var result = await input.ReadAsync(_killed.Token);
-                var buffer = result.Buffer;
                 var handled = false;
                 var busyFrom = _options.TimeProvider.GetTimestamp();
                 _readerBusy = true;
                 try
                 {
-                    while (VarintFrame.TryReadFrame(ref buffer, _options.MaxFrameSize, out var payload))
+                    while (frames.TryReadFrame(out var payload))
                     {
                         handled = true;
                         if (!Handle(payload))
@@ -93,20 +92,9 @@ internal sealed partial class UdfSession
                     {
                         _options.ResponsesIdle?.Invoke();
                     }
-
-                    if (result.IsCompleted)
-                    {
-                        if (!buffer.IsEmpty)
-                        {
-                            Report(ViolationKind.ReadError, fatal: true, $"read error: {VarintFrame.DescribeTruncation(buffer).Message}");
-                        }
-
-                        return;
-                    }
                 }
                 finally
                 {
-                    input.AdvanceTo(buffer.Start, buffer.End);
                     if (handled)
                     {
                         // Kapacitor's watchdog: any response at all counts as a sign of life. Set after the callbacks,
@@ -138,6 +126,7 @@ internal sealed partial class UdfSession
         }
         finally
         {
+            frames.Release();
             await input.CompleteAsync();
             OnOutputEnded();
         }
@@ -194,8 +183,11 @@ internal sealed partial class UdfSession
             frame = _scratch.AsSpan(0, (int)payload.Length);
         }
 
-        if (frame.Length < 3 || frame[0] != 0x8A || frame[1] != 0x01 || !TryReadLength(frame[2..], out var prefix, out var length)
-            || 2 + prefix + length != frame.Length || _checker.IsBatchOpen || !pointReceived(frame[(2 + prefix)..]))
+        // At most 5 bytes of length: a point's length fits in 32 bits, and a slice this short never throws (only a
+        // tenth byte can overflow), so anything longer falls through to the parser, which names the fault.
+        if (frame.Length < 3 || frame[0] != 0x8A || frame[1] != 0x01
+            || !VarintFrame.TryReadLength(frame[2..Math.Min(frame.Length, 7)], out var length, out var prefix)
+            || length != (ulong)(frame.Length - 2 - prefix) || _checker.IsBatchOpen || !pointReceived(frame[(2 + prefix)..]))
         {
             return false;
         }
@@ -204,22 +196,6 @@ internal sealed partial class UdfSession
         _control?.AddReceived(1);
         ReportUnlessAborted(violations);
         return true;
-    }
-
-    private static bool TryReadLength(ReadOnlySpan<byte> bytes, out int prefix, out long length)
-    {
-        length = 0;
-        for (prefix = 0; prefix < bytes.Length && prefix < 5; prefix++)
-        {
-            length |= (long)(bytes[prefix] & 0x7f) << (7 * prefix);
-            if (bytes[prefix] < 0x80)
-            {
-                prefix++;
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private void OnOutputEnded()

@@ -38,7 +38,7 @@ internal sealed partial class ResponseWriter
     // Completed inline: emitters waiting for the gate resume in their own context, not via the thread pool.
     private readonly TaskCompletionSource _gateOpened = new();
     private readonly Response _scratch = new();
-    private readonly DataFrameEncoder _encoder = new();
+    private readonly DataFrameEncoder _encoder;
     private ArrayBufferWriter<byte>? _held;
     private int _heldFrames;
     private bool _dataOpen;
@@ -47,8 +47,10 @@ internal sealed partial class ResponseWriter
     private volatile bool _aborted;
     private volatile UdfOutputClosedException? _closed;
 
-    public ResponseWriter(PipeWriter output, UdfAgentOptions options, InputActivity input, AgentSweeper sweeper, Action<Exception> onOutputLost)
+    // encoder: for tests (the fallback of DataFrameEncoder); the default writes Google.Protobuf's bytes fast.
+    public ResponseWriter(PipeWriter output, UdfAgentOptions options, InputActivity input, AgentSweeper sweeper, Action<Exception> onOutputLost, DataFrameEncoder? encoder = null)
     {
+        _encoder = encoder ?? new DataFrameEncoder();
         _output = output;
         _maxHeldBytes = options.MaxHeldDataBytes;
         _flushThreshold = options.FlushThresholdBytes;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
@@ -13,33 +12,36 @@ namespace Kapacitor.Udf.Codec;
 /// Writes Response{point}, {begin} and {end} frames byte for byte as Google.Protobuf would (fields in number order,
 /// defaults omitted, map entries in insertion order with default keys/values omitted; docs/protocol.md, "Messages"), without its
 /// per-call size recomputation and with strings' UTF-8 cached. Messages carrying unknown fields (only possible when
-/// they were parsed from foreign bytes) are declined, and the caller uses Google.Protobuf. Not thread-safe (used
-/// under the writer's lock).
+/// they were parsed from foreign bytes) are declined, and the caller uses Google.Protobuf; so is every message when
+/// Google.Protobuf's map internals are not as expected (<see cref="MapFieldAccess"/>). Not thread-safe (used under the
+/// writer's lock).
 /// </summary>
 internal sealed class DataFrameEncoder
 {
     private readonly Utf8EncodeCache _utf8 = new();
+    private readonly bool _readsMaps;
+
+    /// <summary>An encoder that writes whenever Google.Protobuf's map internals are readable
+    /// (<see cref="MapFieldAccess.IsAvailable"/>), and otherwise declines every message.</summary>
+    public DataFrameEncoder()
+        : this(MapFieldAccess.IsAvailable)
+    {
+    }
+
+    /// <summary>For tests: <paramref name="readsMaps"/> false takes the fallback (every message declined).</summary>
+    internal DataFrameEncoder(bool readsMaps) => _readsMaps = readsMaps;
 
     /// <summary>Writes one Response{point} frame, or returns -1 to decline.</summary>
     public int TryWritePoint(IBufferWriter<byte> output, Point point) =>
-        UnknownFields(point) is null ? WriteFrame(output, 0x8a, PointSize(point), point, static (e, s, p) => e.WritePoint(s, p)) : -1;
+        _readsMaps && UnknownFields.Of(point) is null ? WriteFrame(output, 0x8a, PointSize(point), point, static (e, s, p) => e.WritePoint(s, p)) : -1;
 
     /// <summary>Writes one Response{begin} frame, or returns -1 to decline.</summary>
     public int TryWriteBegin(IBufferWriter<byte> output, BeginBatch begin) =>
-        UnknownFields(begin) is null ? WriteFrame(output, 0x82, BeginSize(begin), begin, static (e, s, b) => e.WriteBegin(s, b)) : -1;
+        _readsMaps && UnknownFields.Of(begin) is null ? WriteFrame(output, 0x82, BeginSize(begin), begin, static (e, s, b) => e.WriteBegin(s, b)) : -1;
 
     /// <summary>Writes one Response{end} frame, or returns -1 to decline.</summary>
     public int TryWriteEnd(IBufferWriter<byte> output, EndBatch end) =>
-        UnknownFields(end) is null ? WriteFrame(output, 0x92, EndSize(end), end, static (e, s, m) => e.WriteEnd(s, m)) : -1;
-
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_unknownFields")]
-    private static extern ref UnknownFieldSet? UnknownFields(Point point);
-
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_unknownFields")]
-    private static extern ref UnknownFieldSet? UnknownFields(BeginBatch begin);
-
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_unknownFields")]
-    private static extern ref UnknownFieldSet? UnknownFields(EndBatch end);
+        _readsMaps && UnknownFields.Of(end) is null ? WriteFrame(output, 0x92, EndSize(end), end, static (e, s, m) => e.WriteEnd(s, m)) : -1;
 
     // frame = uvarint(payload) payload; payload = oneof tag (2 bytes: field 16-18, wire type 2) uvarint(body) body.
     private int WriteFrame<T>(IBufferWriter<byte> output, byte tagLow, int bodySize, T message, Func<DataFrameEncoder, Span<byte>, T, int> writeBody)

@@ -6,7 +6,9 @@ namespace Kapacitor.Udf.Codec;
 
 /// <summary>
 /// Whether Google.Protobuf kept fields it did not recognise (unknown numbers, or known numbers with the wrong wire
-/// type; docs/protocol.md, "Messages") in a request or its message. They are ignored, as Go and Python ignore them, but logged.
+/// type; docs/protocol.md, "Messages") in a request or its message. They are ignored, as Go and Python ignore them, but logged; the
+/// encoder declines a message that carries them. The accessors read a field of our own generated code, which changes
+/// only when we regenerate it (never with the Google.Protobuf version an application loads).
 /// </summary>
 internal static class UnknownFields
 {
@@ -21,17 +23,17 @@ internal static class UnknownFields
         };
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_unknownFields")]
-    private static extern ref UnknownFieldSet? Of(Request request);
+    public static extern ref UnknownFieldSet? Of(Request request);
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_unknownFields")]
-    private static extern ref UnknownFieldSet? Of(Point point);
+    public static extern ref UnknownFieldSet? Of(Point point);
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_unknownFields")]
-    private static extern ref UnknownFieldSet? Of(BeginBatch begin);
+    public static extern ref UnknownFieldSet? Of(BeginBatch begin);
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_unknownFields")]
-    private static extern ref UnknownFieldSet? Of(EndBatch end);
+    public static extern ref UnknownFieldSet? Of(EndBatch end);
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_unknownFields")]
-    private static extern ref UnknownFieldSet? Of(InitRequest init);
+    public static extern ref UnknownFieldSet? Of(InitRequest init);
 }

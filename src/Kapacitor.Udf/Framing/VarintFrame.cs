@@ -111,6 +111,42 @@ public static class VarintFrame
         return i;
     }
 
+    /// <summary>
+    /// Reads a length prefix (a varint of at most <see cref="MaxPrefixLength"/> bytes) from the front of
+    /// <paramref name="source"/>, for callers that hold frames in spans. Non-minimal encodings are accepted, as Go does.
+    /// </summary>
+    /// <param name="source">Bytes that start with a length prefix.</param>
+    /// <param name="length">The decoded length (not checked against any maximum: the caller's limit applies).</param>
+    /// <param name="prefixLength">How many bytes the prefix took.</param>
+    /// <returns><see langword="false"/> when <paramref name="source"/> ends inside the prefix.</returns>
+    /// <exception cref="FrameException">The prefix is longer than 10 bytes or overflows 64 bits
+    /// (<see cref="FrameError.VarintOverflow"/>).</exception>
+    public static bool TryReadLength(ReadOnlySpan<byte> source, out ulong length, out int prefixLength)
+    {
+        length = 0;
+        var limit = Math.Min(source.Length, MaxPrefixLength);
+        for (var i = 0; i < limit; i++)
+        {
+            var b = source[i];
+            // The tenth byte may only contribute the 64th bit.
+            if (i == MaxPrefixLength - 1 && b > 1)
+            {
+                throw FrameException.VarintOverflow();
+            }
+
+            length |= (ulong)(b & 0x7F) << (7 * i);
+            if (b < 0x80)
+            {
+                prefixLength = i + 1;
+                return true;
+            }
+        }
+
+        length = 0;
+        prefixLength = 0;
+        return false;
+    }
+
     private static int WritePrefix(IBufferWriter<byte> output, ulong length)
     {
         var written = WriteVarint(output.GetSpan(MaxPrefixLength), length);
@@ -125,37 +161,12 @@ public static class VarintFrame
         var first = buffer.FirstSpan;
         if (first.Length >= MaxPrefixLength || buffer.IsSingleSegment)
         {
-            return TryDecodeVarint(first, out value, out prefixLength);
+            return TryReadLength(first, out value, out prefixLength);
         }
 
         Span<byte> scratch = stackalloc byte[MaxPrefixLength];
         var available = (int)Math.Min(buffer.Length, MaxPrefixLength);
         buffer.Slice(0, available).CopyTo(scratch);
-        return TryDecodeVarint(scratch[..available], out value, out prefixLength);
-    }
-
-    private static bool TryDecodeVarint(ReadOnlySpan<byte> bytes, out ulong value, out int prefixLength)
-    {
-        value = 0;
-        var limit = Math.Min(bytes.Length, MaxPrefixLength);
-        for (var i = 0; i < limit; i++)
-        {
-            var b = bytes[i];
-            // The tenth byte may only contribute the 64th bit.
-            if (i == MaxPrefixLength - 1 && b > 1)
-            {
-                throw FrameException.VarintOverflow();
-            }
-
-            value |= (ulong)(b & 0x7F) << (7 * i);
-            if (b < 0x80)
-            {
-                prefixLength = i + 1;
-                return true;
-            }
-        }
-
-        prefixLength = 0;
-        return false;
+        return TryReadLength(scratch[..available], out value, out prefixLength);
     }
 }

@@ -125,7 +125,7 @@ public static partial class UdfHost
                 await Console.Out.WriteLineAsync(UdfDescription.OptionsTable(info));
                 await Console.Out.WriteLineAsync(UdfDescription.ForProcess(info, udfName, prog, name is null ? progArgs : [.. progArgs, "--udf", name]));
             }
-            catch (InvalidOperationException ex)
+            catch (Exception ex) when (ex is InvalidOperationException or Framing.FrameException)
             {
                 await Console.Error.WriteLineAsync($"{udfName}: the UDF did not describe itself: {ex.Message}");
                 return 1;

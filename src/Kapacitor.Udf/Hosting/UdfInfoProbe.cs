@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Framing;
@@ -16,6 +15,7 @@ internal static class UdfInfoProbe
 
     /// <summary>The handler's InfoResponse.</summary>
     /// <exception cref="InvalidOperationException">The agent answered with an error, or not at all.</exception>
+    /// <exception cref="FrameException">The agent's output ended inside a frame.</exception>
     public static async Task<InfoResponse> InMemoryAsync(Func<UdfContext, IUdfHandler> handlerFactory)
     {
         var input = new Pipe();
@@ -25,34 +25,13 @@ internal static class UdfInfoProbe
 
         VarintFrame.WriteFrame(input.Writer, new Request { Info = new InfoRequest() });
         await input.Writer.CompleteAsync();
-        var answer = await ReadFirstResponseAsync(output.Reader).WaitAsync(Timeout);
+        var answer = await new FrameReader(output.Reader).ReadMessageAsync(Response.Parser).AsTask().WaitAsync(Timeout);
         await run.WaitAsync(Timeout);
-        return answer switch
+        return answer?.MessageCase switch
         {
-            { MessageCase: Response.MessageOneofCase.Info } => answer.Info,
-            { MessageCase: Response.MessageOneofCase.Error } => throw new InvalidOperationException(answer.Error.Error),
+            Response.MessageOneofCase.Info => answer.Info,
+            Response.MessageOneofCase.Error => throw new InvalidOperationException(answer.Error.Error),
             _ => throw new InvalidOperationException("the UDF ended without answering Info"),
         };
-    }
-
-    private static async Task<Response> ReadFirstResponseAsync(PipeReader reader)
-    {
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            var buffer = result.Buffer;
-            if (VarintFrame.TryReadFrame(ref buffer, VarintFrame.DefaultMaxFrameSize, out var payload))
-            {
-                var response = Response.Parser.ParseFrom(payload);
-                reader.AdvanceTo(buffer.Start);
-                return response;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                return new Response();
-            }
-        }
     }
 }

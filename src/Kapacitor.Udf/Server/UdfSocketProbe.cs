@@ -70,39 +70,27 @@ internal static class UdfSocketProbe
 
     private static async Task<InfoResponse> ReadInfoAsync(PipeReader reader, CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            try
+            // Leaving the loop hands the buffer back, so the caller can read on to EOF.
+            await foreach (var response in new FrameReader(reader).ReadMessagesAsync(Response.Parser, cancellationToken).ConfigureAwait(false))
             {
-                while (VarintFrame.TryReadFrame(ref buffer, VarintFrame.DefaultMaxFrameSize, out var payload))
+                switch (response.MessageCase)
                 {
-                    var response = Response.Parser.ParseFrom(payload);
-                    switch (response.MessageCase)
-                    {
-                        case Response.MessageOneofCase.Info:
-                            return response.Info;
-                        case Response.MessageOneofCase.Error:
-                            throw new IOException($"the server answered with an error: {response.Error.Error}");
-                    }
-
-                    // A heartbeat (keepalive) while Info runs long: keep waiting.
+                    case Response.MessageOneofCase.Info:
+                        return response.Info;
+                    case Response.MessageOneofCase.Error:
+                        throw new IOException($"the server answered with an error: {response.Error.Error}");
                 }
 
-                if (result.IsCompleted)
-                {
-                    throw new IOException("the server closed the connection without answering Info");
-                }
-            }
-            catch (Exception ex) when (ex is FrameException or Google.Protobuf.InvalidProtocolBufferException)
-            {
-                throw new IOException($"the server's answer is not a valid frame: {ex.Message}", ex);
-            }
-            finally
-            {
-                reader.AdvanceTo(buffer.Start, buffer.End);
+                // A heartbeat (keepalive) while Info runs long: keep waiting.
             }
         }
+        catch (Exception ex) when (ex is FrameException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            throw new IOException($"the server's answer is not a valid frame: {ex.Message}", ex);
+        }
+
+        throw new IOException("the server closed the connection without answering Info");
     }
 }

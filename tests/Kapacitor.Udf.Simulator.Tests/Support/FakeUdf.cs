@@ -66,25 +66,18 @@ internal sealed class FakeUdf
         var responder = new FakeResponder(udf.ConnectionIndex, udf.WriteStderr);
         try
         {
-            while (!responder.Exited)
+            await foreach (var request in new FrameReader(input).ReadMessagesAsync(Request.Parser, udf.Killed))
             {
-                var result = await input.ReadAsync(udf.Killed);
-                var buffer = result.Buffer;
-                while (!responder.Exited && VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out var payload))
+                Received.Enqueue((udf.ConnectionIndex, request));
+                Dispatch(request, responder);
+                await responder.FlushToAsync(output);
+                if (responder.Stalled)
                 {
-                    var request = Request.Parser.ParseFrom(payload);
-                    Received.Enqueue((udf.ConnectionIndex, request));
-                    Dispatch(request, responder);
-                    await responder.FlushToAsync(output);
-                    if (responder.Stalled)
-                    {
-                        // Stop reading for good: the input backs up until the simulator gives up and kills us.
-                        await Task.Delay(Timeout.Infinite, udf.Killed);
-                    }
+                    // Stop reading for good: the input backs up until the simulator gives up and kills us.
+                    await Task.Delay(Timeout.Infinite, udf.Killed);
                 }
 
-                input.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
+                if (responder.Exited)
                 {
                     break;
                 }

@@ -285,19 +285,17 @@ public class KeepaliveMonitorTests
         // How many frames the output holds now (consumed).
         public int Beats()
         {
-            if (!Output.Reader.TryRead(out var result))
-            {
-                return 0;
-            }
-
-            var buffer = result.Buffer;
+            var output = new Kapacitor.Udf.Framing.FrameReader(Output.Reader);
             var frames = 0;
-            while (Kapacitor.Udf.Framing.VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out _))
+            if (output.TryRead())
             {
-                frames++;
+                while (output.TryReadFrame(out _))
+                {
+                    frames++;
+                }
             }
 
-            Output.Reader.AdvanceTo(buffer.Start, buffer.End);
+            output.Release();
             return frames;
         }
     }

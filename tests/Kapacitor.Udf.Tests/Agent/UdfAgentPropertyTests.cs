@@ -185,10 +185,13 @@ public class UdfAgentPropertyTests
     private static List<Request> Parse(byte[] stream)
     {
         var requests = new List<Request>();
-        var buffer = new ReadOnlySequence<byte>(stream);
-        while (VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out var payload))
+        var frames = new FrameReader(PipeReader.Create(new ReadOnlySequence<byte>(stream)));
+        while (frames.TryRead())
         {
-            requests.Add(Request.Parser.ParseFrom(payload));
+            while (frames.TryReadFrame(out var payload))
+            {
+                requests.Add(Request.Parser.ParseFrom(payload));
+            }
         }
 
         return requests;

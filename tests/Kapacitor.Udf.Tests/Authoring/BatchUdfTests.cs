@@ -85,7 +85,7 @@ public class BatchUdfTests
 
         await udf.SendPointAsync(new Point());
 
-        (await udf.EndInputAsync()).Error.Should().Be("protocol error: a point arrived outside a batch (no BeginBatch before it)");
+        (await udf.EndInputAsync()).Result!.Reason.Should().Be(UdfFailureReason.ProtocolViolation);
     }
 
     // Keeps every batch and answers with its odd-time points.

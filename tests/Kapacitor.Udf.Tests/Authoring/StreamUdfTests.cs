@@ -49,7 +49,10 @@ public class StreamUdfTests
     {
         await using var udf = UdfTestHarness.Start(ctx => new ReadsOptionsTooEarly(ctx));
 
-        (await udf.EndInputAsync()).Error.Should().Be(
+        var output = await udf.EndInputAsync();
+
+        output.Result!.Reason.Should().Be(UdfFailureReason.HandlerFactoryFailed);
+        output.Error.Should().Be(
             "handler factory: InvalidOperationException: Options are bound at Init: they cannot be read in the constructor or before Init (use OnInitAsync)");
     }
 
@@ -222,7 +225,10 @@ public class StreamUdfTests
     {
         await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(1, TestJson.Default), twice: true));
 
-        (await udf.EndInputAsync()).Error.Should().StartWith("handler factory: InvalidOperationException: UseSnapshots was already called");
+        var output = await udf.EndInputAsync();
+
+        output.Result!.Reason.Should().Be(UdfFailureReason.HandlerFactoryFailed);
+        output.Error.Should().Contain("UseSnapshots was already called");
     }
 
     public sealed class ScaleOptions

@@ -156,7 +156,10 @@ public class UdfFunctionTests
 
         await udf.SendPointAsync(new Point());
 
-        (await udf.EndInputAsync()).Error.Should().Be("Point: InvalidOperationException: this UDF provides STREAM: emit points with EmitPointAsync");
+        var output = await udf.EndInputAsync();
+
+        output.Result!.Reason.Should().Be(UdfFailureReason.HandlerFailed);
+        output.Error.Should().Be("Point: InvalidOperationException: this UDF provides STREAM: emit points with EmitPointAsync");
     }
 
     public sealed class Threshold

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Google.Protobuf;
+using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
@@ -97,10 +98,11 @@ public class InputSizedAllocationTests
         await harness.SendBytesAsync(input);
         harness.CompleteInput();
         var responses = await harness.ReadToEndAsync();
-        (await harness.WaitForExitAsync()).ExitCode.Should().Be(1);
+        var result = await harness.WaitForExitAsync();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
-        responses.Should().ContainSingle().Which.Error.Error.Should().StartWith("read error at byte offset");
+        result.Reason.Should().Be(innerClaim ? UdfFailureReason.MalformedRequest : UdfFailureReason.InputTruncated);
+        responses.Should().ContainSingle().Which.MessageCase.Should().Be(Response.MessageOneofCase.Error);
         allocated.Should().BeLessThan(Budget);
     }
 

@@ -223,6 +223,41 @@ public class VarintFrameTests
         read.Should().Throw<FrameException>().Where(e => e.Error == FrameError.VarintOverflow);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x00 }, 0UL, 1)]
+    [InlineData(new byte[] { 0x05, 0x0a }, 5UL, 1)] // payload bytes after the prefix are not read
+    [InlineData(new byte[] { 0xac, 0x02 }, 300UL, 2)]
+    [InlineData(new byte[] { 0x80, 0x80, 0x00 }, 0UL, 3)] // non-minimal, accepted as Go does
+    [InlineData(new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 }, ulong.MaxValue, 10)]
+    public void TryReadLength_WholePrefix_DecodesLengthAndPrefixLength(byte[] bytes, ulong expected, int expectedPrefix)
+    {
+        var read = VarintFrame.TryReadLength(bytes, out var length, out var prefixLength);
+
+        read.Should().BeTrue();
+        length.Should().Be(expected);
+        prefixLength.Should().Be(expectedPrefix);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { })]
+    [InlineData(new byte[] { 0x80 })]
+    [InlineData(new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff })] // 9 bytes, all continued
+    public void TryReadLength_EndsInsideThePrefix_ReturnsFalse(byte[] bytes)
+    {
+        VarintFrame.TryReadLength(bytes, out var length, out var prefixLength).Should().BeFalse();
+        (length, prefixLength).Should().Be((0UL, 0));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 })] // 11 bytes
+    [InlineData(new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02 })] // 10th byte > 1: 65 bits
+    public void TryReadLength_OverlongOrOverflowingVarint_FailsWithOverflow(byte[] bytes)
+    {
+        var read = () => VarintFrame.TryReadLength(bytes, out _, out _);
+
+        read.Should().Throw<FrameException>().Where(e => e.Error == FrameError.VarintOverflow);
+    }
+
     [Fact]
     public void DescribeTruncation_InsideVarint_NamesThePrefix()
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
@@ -195,23 +196,8 @@ public sealed class UdfHostProcessTests : IDisposable
     private static async Task<Response> ReadResponseAsync(Stream stdout)
     {
         using var timeout = new CancellationTokenSource(UdfProcess.Timeout);
-        var received = new ArrayBufferWriter<byte>();
-        var chunk = new byte[256];
-        while (true)
-        {
-            var sequence = new ReadOnlySequence<byte>(received.WrittenMemory);
-            if (VarintFrame.TryReadFrame(ref sequence, long.MaxValue, out var payload))
-            {
-                return Response.Parser.ParseFrom(payload);
-            }
-
-            var read = await stdout.ReadAsync(chunk, timeout.Token);
-            if (read == 0)
-            {
-                throw new EndOfStreamException("the UDF closed STDOUT before answering");
-            }
-
-            received.Write(chunk.AsSpan(0, read));
-        }
+        var frames = new FrameReader(PipeReader.Create(stdout, new StreamPipeReaderOptions(leaveOpen: true)));
+        return await frames.ReadMessageAsync(Response.Parser, timeout.Token)
+            ?? throw new EndOfStreamException("the UDF closed STDOUT before answering");
     }
 }

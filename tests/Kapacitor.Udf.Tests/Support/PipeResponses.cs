@@ -14,26 +14,25 @@ internal static class PipeResponses
     public static async Task<List<Response>> ReadAsync(PipeReader reader, Func<List<Response>, bool>? enough = null)
     {
         var responses = new List<Response>();
-        while (true)
+        using var hangGuard = new CancellationTokenSource(HangGuard);
+        if (enough?.Invoke(responses) == true)
         {
-            var result = await reader.ReadAsync().AsTask().WaitAsync(HangGuard);
-            var buffer = result.Buffer;
-            while (enough?.Invoke(responses) != true && VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out var payload))
-            {
-                responses.Add(Response.Parser.ParseFrom(payload));
-            }
+            return responses;
+        }
 
-            reader.AdvanceTo(buffer.Start, buffer.End);
+        // Leaving the loop early leaves the frames not yet read in the pipe, for the next read.
+        await foreach (var response in new FrameReader(reader).ReadMessagesAsync(Response.Parser, hangGuard.Token))
+        {
+            responses.Add(response);
             if (enough?.Invoke(responses) == true)
             {
-                return responses;
+                break;
             }
 
-            if (result.IsCompleted)
-            {
-                return buffer.IsEmpty ? responses : throw VarintFrame.DescribeTruncation(buffer);
-            }
+            hangGuard.CancelAfter(HangGuard);
         }
+
+        return responses;
     }
 
     /// <summary>Whether the last response read is the ErrorResponse (the agent's last frame on failure).</summary>

@@ -14,6 +14,7 @@ internal sealed class UdfSocketClient : IAsyncDisposable
 
     private readonly Stream _toUdf;
     private readonly PipeReader _reader;
+    private readonly FrameReader _frames;
     private readonly Action _halfClose;
     private readonly Action _dispose;
     private bool _halfClosed;
@@ -22,6 +23,7 @@ internal sealed class UdfSocketClient : IAsyncDisposable
     {
         _toUdf = toUdf;
         _reader = PipeReader.Create(fromUdf, new StreamPipeReaderOptions(leaveOpen: true));
+        _frames = new FrameReader(_reader);
         _halfClose = halfClose;
         _dispose = dispose;
     }
@@ -94,25 +96,7 @@ internal sealed class UdfSocketClient : IAsyncDisposable
         using var timeout = new CancellationTokenSource(Timeout);
         try
         {
-            while (true)
-            {
-                var result = await _reader.ReadAsync(timeout.Token);
-                var buffer = result.Buffer;
-                if (VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out var payload))
-                {
-                    var response = Response.Parser.ParseFrom(payload);
-                    _reader.AdvanceTo(buffer.Start);
-                    return response;
-                }
-
-                if (result.IsCompleted)
-                {
-                    _reader.AdvanceTo(buffer.End);
-                    return buffer.IsEmpty ? null : throw VarintFrame.DescribeTruncation(buffer);
-                }
-
-                _reader.AdvanceTo(buffer.Start, buffer.End);
-            }
+            return await _frames.ReadMessageAsync(Response.Parser, timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {

@@ -1,18 +1,18 @@
-using Kapacitor.Udf.LoadTool.Workloads;
+using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.LoadTool.Core;
 
 /// <summary>Responses from a stream, one whole frame at a time, blocking or asynchronous. Holds a small buffer that
 /// grows only for a frame larger than it.</summary>
-internal sealed class FrameReader
+internal sealed class StreamFrameReader
 {
     private readonly Stream _stream;
     private byte[] _buffer;
     private int _start;
     private int _end;
 
-    public FrameReader(Stream stream, int bufferSize = 64 * 1024)
+    public StreamFrameReader(Stream stream, int bufferSize = 64 * 1024)
     {
         _stream = stream;
         _buffer = new byte[bufferSize];
@@ -20,6 +20,7 @@ internal sealed class FrameReader
 
     /// <summary>The next response; <see langword="null"/> at the end of the stream.</summary>
     /// <exception cref="EndOfStreamException">The stream ended inside a frame.</exception>
+    /// <exception cref="FrameException">A length prefix is longer than 10 bytes.</exception>
     public Response? Next()
     {
         Response? response;
@@ -53,7 +54,7 @@ internal sealed class FrameReader
     {
         response = null;
         var available = _buffer.AsSpan(_start, _end - _start);
-        if (!Frames.TryReadPrefix(available, out var prefix, out var length) || available.Length < prefix + (long)length)
+        if (!VarintFrame.TryReadLength(available, out var length, out var prefix) || available.Length < prefix + (long)length)
         {
             return false;
         }
