@@ -126,9 +126,15 @@ internal static class LimitSyntax
             digits++;
         }
 
-        if (digits == 0 || !long.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        if (digits == 0)
         {
             return false;
+        }
+
+        // Beyond long: long.MaxValue, which every range refuses as out of range rather than as no size at all.
+        if (!long.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            number = long.MaxValue;
         }
 
         var suffix = text.AsSpan(digits);

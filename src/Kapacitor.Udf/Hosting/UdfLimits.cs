@@ -114,6 +114,12 @@ internal static class UdfLimits
         var warnings = new List<string>();
         foreach (var (variable, value) in environment.Where(e => e.Key.StartsWith(UdfLimit.VariablePrefix, StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
+            // An empty variable is an unset one, as in most tools (docker run -e NAME=).
+            if (value.Length == 0)
+            {
+                continue;
+            }
+
             var limit = All.FirstOrDefault(l => l.Variable == variable);
             if (limit is null)
             {
@@ -122,12 +128,6 @@ internal static class UdfLimits
                     warnings.Add($"warning: {variable} is not a setting of this UDF and is ignored (--describe lists its {UdfLimit.VariablePrefix}* variables)");
                 }
 
-                continue;
-            }
-
-            // An empty variable is an unset one, as in most tools (docker run -e NAME=).
-            if (value.Length == 0)
-            {
                 continue;
             }
 
