@@ -237,6 +237,19 @@ public class UdfLimitsTests
             lines.Single(l => l.StartsWith($"# {option} ", StringComparison.Ordinal))[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    [Fact]
+    public void DeploymentDoc_TableListsEveryLimitWithItsVariableAndDefault()
+    {
+        var root = typeof(UdfLimitsTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+        var rows = File.ReadAllLines(Path.Combine(root, "docs", "deployment.md")).Where(l => l.StartsWith("| `--", StringComparison.Ordinal)).ToList();
+
+        rows.Should().HaveCount(UdfLimits.All.Count);
+        foreach (var limit in UdfLimits.All)
+        {
+            rows.Should().Contain(r => r.StartsWith($"| `{limit.Option}` | `{limit.Variable}` | {limit.Show(new UdfHostOptions())} |", StringComparison.Ordinal));
+        }
+    }
+
     private static object? Read(UdfHostOptions options, string property)
     {
         var (type, name) = (property[..property.IndexOf('.', StringComparison.Ordinal)], property[(property.IndexOf('.', StringComparison.Ordinal) + 1)..]);
