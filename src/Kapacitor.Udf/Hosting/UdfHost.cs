@@ -22,6 +22,11 @@ namespace Kapacitor.Udf.Hosting;
 /// <item><description><c>--describe</c>: the UDF's options and ready <c>kapacitor.conf</c> and TICKscript
 /// snippets.</description></item>
 /// </list>
+/// In every mode the operator may set any limit of <see cref="UdfHostOptions"/> without recompiling:
+/// <c>--max-handler-time 5m</c> on the command line (kapacitor.conf <c>args</c>) or
+/// <c>KAPACITOR_UDF_MAX_HANDLER_TIME=5m</c> in the environment (<c>[udf.functions.NAME.env]</c>); the command line
+/// wins over the environment, both over the options given in code. A bad value is refused before the protocol
+/// starts with one STDERR line and exit code 2. <c>--help</c> lists them.
 /// The only code in the library that touches <see cref="Console"/>.
 /// </summary>
 public static partial class UdfHost
