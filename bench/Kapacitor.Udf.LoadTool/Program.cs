@@ -145,6 +145,12 @@ internal static class Program
         Recursive = true,
     };
 
+    private static readonly Option<string[]> ExeArguments = new("--exe-arg")
+    {
+        Description = "An argument passed to the UDF executable (repeatable, in order), as kapacitor.conf's args: --exe-arg=--max-handler-time --exe-arg 5m.",
+        Recursive = true,
+    };
+
     private static readonly Option<bool> CheckTargets = new("--check-targets")
     {
         Description = $"Exit with {ExitTargetsMissed} when a measured figure misses issue 7's target (meaningful on a quiet machine only).",
@@ -168,7 +174,7 @@ internal static class Program
         var root = new RootCommand("Drives a Kapacitor process UDF as Kapacitor does (Init, data, keepalives, EOF), verifies every "
             + "response byte for byte, and measures agent CPU per point, throughput, peak RSS, Info-probe latency, EOF→exit "
             + "and keepalive round trips. See BENCHMARKS.md.");
-        foreach (var option in new Option[] { Repeat, Smoke, JsonFile, WriteSize, TwoWrites, InitDelayMs, KeepaliveMs, StallSeconds, Environment, CheckTargets })
+        foreach (var option in new Option[] { Repeat, Smoke, JsonFile, WriteSize, TwoWrites, InitDelayMs, KeepaliveMs, StallSeconds, Environment, ExeArguments, CheckTargets })
         {
             root.Options.Add(option);
         }
@@ -225,7 +231,7 @@ internal static class Program
     }
 
     private static IUdfTargetFactory? Spawn(ParseResult args, FileInfo? exe) =>
-        exe is null ? null : new ProcessTargetFactory(exe.FullName, ParseEnvironment(args.GetValue(Environment) ?? []));
+        exe is null ? null : new ProcessTargetFactory(exe.FullName, ParseEnvironment(args.GetValue(Environment) ?? []), args.GetValue(ExeArguments) ?? []);
 
     private static IUdfTargetFactory Target(ParseResult args) =>
         args.GetValue(Socket) is { } socket

@@ -68,7 +68,7 @@ public class FaultyUdfTests
         // A snapshot asked for after the last point keeps the connection open meanwhile (the simulator would otherwise
         // close the input). Wide margins for a loaded machine: keepalives every 4 s against an 8 s timeout, the
         // snapshot counted missing only after 16 s, the call declared hung at 10 s.
-        var target = Examples.FaultyUdf(new Dictionary<string, string> { ["FAULTY_UDF_MAX_HANDLER_TIME"] = "00:00:10" });
+        var target = Examples.FaultyUdf(new Dictionary<string, string> { ["KAPACITOR_UDF_MAX_HANDLER_TIME"] = "10s" });
         var result = await Run.TargetAsync(target, "faulty", FivePoints,
             new SimulatorOptions { Timeout = TimeSpan.FromSeconds(8), SnapshotAfter = 5 }, "fault('hang')", "faultAfter(1)");
 

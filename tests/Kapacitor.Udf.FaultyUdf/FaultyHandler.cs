@@ -16,15 +16,6 @@ namespace Kapacitor.Udf.FaultyUdf;
 /// </summary>
 internal sealed class FaultyHandler : IUdfHandler
 {
-    /// <summary>The environment variable holding the agent's maximum handler time (a TimeSpan, e.g. <c>00:00:02</c>).</summary>
-    public const string MaxHandlerTimeVariable = "FAULTY_UDF_MAX_HANDLER_TIME";
-
-    /// <summary>The agent's maximum frame size in bytes.</summary>
-    public const string MaxFrameSizeVariable = "FAULTY_UDF_MAX_FRAME_SIZE";
-
-    /// <summary>The socket server's connection cap.</summary>
-    public const string MaxConnectionsVariable = "FAULTY_UDF_MAX_CONNECTIONS";
-
     /// <summary>The text of every injected exception, so tests can find it in errors and logs.</summary>
     public const string Injected = "injected fault";
 

@@ -8,9 +8,11 @@ internal sealed class ProcessTargetFactory : IUdfTargetFactory
 {
     private readonly string _path;
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly IReadOnlyList<string> _arguments;
 
-    public ProcessTargetFactory(string path, IReadOnlyDictionary<string, string>? environment = null)
+    public ProcessTargetFactory(string path, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null)
     {
+        _arguments = arguments ?? [];
         _path = Path.GetFullPath(path);
         if (!File.Exists(_path))
         {
@@ -20,7 +22,7 @@ internal sealed class ProcessTargetFactory : IUdfTargetFactory
         _environment = environment ?? new Dictionary<string, string>();
     }
 
-    public string Description => _path;
+    public string Description => _arguments.Count == 0 ? _path : $"{_path} {string.Join(' ', _arguments)}";
 
     public IUdfTarget Start()
     {
@@ -39,6 +41,11 @@ internal sealed class ProcessTargetFactory : IUdfTargetFactory
         else
         {
             info.FileName = _path;
+        }
+
+        foreach (var argument in _arguments)
+        {
+            info.ArgumentList.Add(argument);
         }
 
         foreach (var (name, value) in _environment)

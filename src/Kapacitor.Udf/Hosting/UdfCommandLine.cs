@@ -40,8 +40,11 @@ internal static class UdfCommandLine
     /// <summary>Parses <paramref name="args"/> into what to do. Pure: no I/O.</summary>
     /// <param name="args">The command line (non-empty).</param>
     /// <param name="catalog">The UDFs the executable serves.</param>
+    /// <param name="options">The options in force, for the values <c>--help</c> shows.</param>
     /// <returns>The command, or the usage error.</returns>
-    public static UdfCommand Parse(string[] args, UdfCatalog catalog)
+    /// <remarks>The limits (<see cref="UdfLimits"/>) are taken out of the arguments before: they are root options here
+    /// only so that <c>--help</c> lists them.</remarks>
+    public static UdfCommand Parse(string[] args, UdfCatalog catalog, UdfHostOptions? options = null)
     {
         var socket = new Option<string[]>("--socket")
         {
@@ -83,6 +86,16 @@ internal static class UdfCommandLine
         if (catalog.Named)
         {
             root.Add(udf);
+        }
+
+        options ??= new UdfHostOptions();
+        foreach (var limit in UdfLimits.All)
+        {
+            root.Add(new Option<string>(limit.Option)
+            {
+                Description = $"{limit.Description} Now {limit.Show(options)}; also {limit.Variable}; accepted: {limit.Accepted}.",
+                HelpName = limit.Kind,
+            });
         }
 
         var parse = root.Parse(args);

@@ -22,6 +22,11 @@ namespace Kapacitor.Udf.Hosting;
 /// <item><description><c>--describe</c>: the UDF's options and ready <c>kapacitor.conf</c> and TICKscript
 /// snippets.</description></item>
 /// </list>
+/// In every mode the operator may set any limit of <see cref="UdfHostOptions"/> without recompiling:
+/// <c>--max-handler-time 5m</c> on the command line (kapacitor.conf <c>args</c>) or
+/// <c>KAPACITOR_UDF_MAX_HANDLER_TIME=5m</c> in the environment (<c>[udf.functions.NAME.env]</c>); the command line
+/// wins over the environment, both over the options given in code. A bad value is refused before the protocol
+/// starts with one STDERR line and exit code 2. <c>--help</c> lists them.
 /// The only code in the library that touches <see cref="Console"/>.
 /// </summary>
 public static partial class UdfHost
@@ -43,13 +48,18 @@ public static partial class UdfHost
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(handlerFactory);
-        options ??= new UdfHostOptions();
         var catalog = UdfCatalog.Single(handlerFactory);
-        // Kapacitor's Info probe starts a process UDF with no arguments at every kapacitord start: that path must
-        // not load the command-line parser.
-        return args.Length == 0
-            ? RunProcessOrHelpAsync(handlerFactory, options, catalog)
-            : RunCommandLineAsync(args, catalog, options);
+        var limits = ApplyLimits(args, options ??= new UdfHostOptions());
+        if (limits.Error is { } error)
+        {
+            return UsageErrorAsync(error);
+        }
+
+        // Kapacitor's Info probe starts a process UDF at every kapacitord start, with no arguments but limits: that
+        // path must not load the command-line parser.
+        return limits.Rest.Length == 0
+            ? RunProcessOrHelpAsync(handlerFactory, limits.Options, catalog)
+            : RunCommandLineAsync(limits, catalog, options);
     }
 
     /// <summary>Runs one of several UDFs that share an executable, selected by name: <c>--udf NAME</c> in process
@@ -67,33 +77,52 @@ public static partial class UdfHost
     {
         ArgumentNullException.ThrowIfNull(args);
         var catalog = UdfCatalog.ByName(udfs);
-        options ??= new UdfHostOptions();
-        if (args.Length == 0 && catalog.Udfs.Count == 1)
+        var limits = ApplyLimits(args, options ??= new UdfHostOptions());
+        if (limits.Error is { } error)
         {
-            return RunProcessOrHelpAsync(catalog.Udfs.Values.Single(), options, catalog);
+            return UsageErrorAsync(error);
+        }
+
+        if (limits.Rest.Length == 0 && catalog.Udfs.Count == 1)
+        {
+            return RunProcessOrHelpAsync(catalog.Udfs.Values.Single(), limits.Options, catalog);
         }
 
         // Kapacitor's Info probe of a multi-UDF executable: as fast as the no-argument path.
-        if (args is ["--udf", var name] && catalog.Udfs.TryGetValue(name, out var factory))
+        if (limits.Rest is ["--udf", var name] && catalog.Udfs.TryGetValue(name, out var factory))
         {
-            return RunProcessOrHelpAsync(factory, options, catalog);
+            return RunProcessOrHelpAsync(factory, limits.Options, catalog);
         }
 
-        if (args.Length == 0)
+        if (limits.Rest.Length == 0)
         {
             return Console.IsInputRedirected
                 ? UsageErrorAsync($"this program serves several UDFs ({catalog.NameList}): choose one with --udf NAME, or serve them with --socket NAME=PATH")
                 : HelpAsync(catalog);
         }
 
-        return RunCommandLineAsync(args, catalog, options);
+        return RunCommandLineAsync(limits, catalog, options);
+    }
+
+    // The limits come first, in every mode: a bad one is refused before the protocol starts (the Info probe too, so
+    // kapacitord's log shows why), and a KAPACITOR_UDF_ variable that is no setting is named on STDERR.
+    private static UdfLimitsResult ApplyLimits(string[] args, UdfHostOptions options)
+    {
+        var limits = UdfLimits.Apply(args, UdfLimits.ProcessEnvironment(), options);
+        foreach (var warning in limits.Warnings)
+        {
+            Console.Error.WriteLine(warning);
+        }
+
+        return limits;
     }
 
     // Kept out of RunAsync so that compiling RunAsync never loads System.CommandLine.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<int> RunCommandLineAsync(string[] args, UdfCatalog catalog, UdfHostOptions options)
+    private static async Task<int> RunCommandLineAsync(UdfLimitsResult limits, UdfCatalog catalog, UdfHostOptions codeOptions)
     {
-        switch (UdfCommandLine.Parse(args, catalog))
+        var options = limits.Options;
+        switch (UdfCommandLine.Parse(limits.Rest, catalog, options))
         {
             case UdfCommand.Usage usage:
                 return await UsageErrorAsync(usage.Error);
@@ -106,14 +135,15 @@ public static partial class UdfHost
             case UdfCommand.Health health:
                 return await CheckHealthAsync(health.Paths, health.Timeout);
             case UdfCommand.Describe describe:
-                return await DescribeAsync(describe.Udfs);
+                return await DescribeAsync(describe.Udfs, limits, codeOptions);
             default:
                 throw new InvalidOperationException("unhandled command");
         }
     }
 
-    // The Info comes from the handler through a real agent in memory, so it is exactly what Kapacitor would read.
-    private static async Task<int> DescribeAsync(IReadOnlyList<(string? Name, Func<UdfContext, IUdfHandler> Factory)> udfs)
+    // The Info comes from the handler through a real agent in memory, so it is exactly what Kapacitor would read. The
+    // limits given on the command line go into the kapacitor.conf snippet's args.
+    private static async Task<int> DescribeAsync(IReadOnlyList<(string? Name, Func<UdfContext, IUdfHandler> Factory)> udfs, UdfLimitsResult limits, UdfHostOptions codeOptions)
     {
         var (prog, progArgs) = LaunchCommand();
         foreach (var (name, factory) in udfs)
@@ -123,7 +153,8 @@ public static partial class UdfHost
             {
                 var info = await UdfInfoProbe.InMemoryAsync(factory);
                 await Console.Out.WriteLineAsync(UdfDescription.OptionsTable(info));
-                await Console.Out.WriteLineAsync(UdfDescription.ForProcess(info, udfName, prog, name is null ? progArgs : [.. progArgs, "--udf", name]));
+                string[] args = name is null ? [.. progArgs, .. limits.LimitArguments] : [.. progArgs, "--udf", name, .. limits.LimitArguments];
+                await Console.Out.WriteLineAsync(UdfDescription.ForProcess(info, udfName, prog, args));
             }
             catch (Exception ex) when (ex is InvalidOperationException or Framing.FrameException)
             {
@@ -132,6 +163,7 @@ public static partial class UdfHost
             }
         }
 
+        await Console.Out.WriteAsync(UdfLimits.Describe(limits, codeOptions));
         return 0;
     }
 
@@ -236,6 +268,8 @@ public static partial class UdfHost
                   timeout = "10s"
 
             and call it from a TICKscript as @{name}(). Its options, with ready snippets: --describe.
+            Its limits (frame size, queue, handler time, ...) are set with --NAME VALUE (kapacitor.conf args) or
+            KAPACITOR_UDF_NAME variables ([udf.functions.{name}.env]); --help lists them.
             To try it locally, drive it with the simulator:
                 kapacitor-udf-sim run --input points.lp -- /path/to/this/program{(catalog.Named ? " --udf NAME" : "")}
             {(catalog.Named ? $"UDFs in this program: {catalog.NameList}. " : "")}All options: --help.

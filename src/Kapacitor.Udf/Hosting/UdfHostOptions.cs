@@ -4,7 +4,9 @@ using Serilog;
 
 namespace Kapacitor.Udf.Hosting;
 
-/// <summary>How <see cref="UdfHost"/> runs a UDF executable, in either mode.</summary>
+/// <summary>How <see cref="UdfHost"/> runs a UDF executable, in either mode. The limits set here are the program's
+/// defaults: the operator overrides each with a <c>KAPACITOR_UDF_</c> variable (<c>KAPACITOR_UDF_MAX_HANDLER_TIME=5m</c>)
+/// and, over that, a command-line option (<c>--max-handler-time 5m</c>); <c>--help</c> lists them.</summary>
 public sealed class UdfHostOptions
 {
     /// <summary>The agent's limits: of the process (process mode) or of every connection (socket mode). Its

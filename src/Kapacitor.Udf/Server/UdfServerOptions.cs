@@ -20,17 +20,20 @@ public sealed record UdfServerOptions
 
     /// <summary>The permissions of the socket file, set right after it is created (default <c>0660</c>). On Linux,
     /// connecting needs write permission, so <c>0660</c> lets a <c>kapacitord</c> that shares the server's group
-    /// connect, and nobody else. Use <c>0666</c> only when any local user may drive the UDF.</summary>
+    /// connect, and nobody else. Use <c>0666</c> only when any local user may drive the UDF.
+    /// An operator sets it with <c>--socket-file-mode</c> or <c>KAPACITOR_UDF_SOCKET_FILE_MODE</c> (an executable on <c>UdfHost</c>).</summary>
     public UnixFileMode SocketFileMode { get; init; } = DefaultSocketFileMode;
 
     /// <summary>How many connections are served at once (default 1024). A connection beyond it is sent one
     /// <c>ErrorResponse</c> saying so and closed, so Kapacitor fails that task at once with a clear reason instead
-    /// of a keepalive timeout.</summary>
+    /// of a keepalive timeout.
+    /// An operator sets it with <c>--max-connections</c> or <c>KAPACITOR_UDF_MAX_CONNECTIONS</c> (an executable on <c>UdfHost</c>).</summary>
     public int MaxConnections { get; init; } = 1024;
 
     /// <summary>How long, once the server stops, connections in flight may take to end by themselves (Kapacitor
     /// closes them when it stops a task or itself) before each is sent an <c>ErrorResponse</c> and closed
-    /// (default 5 s: under Docker's 10 s grace before SIGKILL).</summary>
+    /// (default 5 s: under Docker's 10 s grace before SIGKILL).
+    /// An operator sets it with <c>--server-drain-timeout</c> or <c>KAPACITOR_UDF_SERVER_DRAIN_TIMEOUT</c> (an executable on <c>UdfHost</c>).</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     internal void Validate()

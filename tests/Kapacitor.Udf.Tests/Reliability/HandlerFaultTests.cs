@@ -94,7 +94,7 @@ public sealed class HandlerFaultTests
     public async Task HandlerNeverReturns_KeepalivesAnsweredThenErrorAtTheMaximumHandlerTime()
     {
         // Requirement 14 and reference §7 pain point 1: alive while it may be slow, a clear error when it is hung.
-        await using var udf = Start(new Dictionary<string, string> { ["FAULTY_UDF_MAX_HANDLER_TIME"] = "00:00:02" });
+        await using var udf = Start(new Dictionary<string, string> { ["KAPACITOR_UDF_MAX_HANDLER_TIME"] = "2s" });
         await using var client = UdfSocketClient.ForProcess(udf.Process);
 
         await client.SendAsync([Init("hang"), Requests.Point(0)]);

@@ -4,8 +4,8 @@ using Kapacitor.Udf.Tests.Support;
 
 namespace Kapacitor.Udf.Tests.Reliability;
 
-/// <summary>Limits set through <c>UdfHostOptions</c> hold in the real executable (FaultyUdf reads them from its
-/// environment): the maximum frame size in process mode (requirement 5) and the connection cap in socket mode
+/// <summary>Limits an operator sets (<c>KAPACITOR_UDF_*</c> variables, read by <c>UdfHost</c>) hold in the real
+/// executable: the maximum frame size in process mode (requirement 5) and the connection cap in socket mode
 /// (requirement 33), each with its named error and no effect on what stays within the limit.</summary>
 [Collection(ProcessCollection.Name)]
 public sealed class LimitsProcessTests
@@ -14,7 +14,7 @@ public sealed class LimitsProcessTests
     public async Task ProcessMode_FrameAboveConfiguredMaximum_ErrorNamesBothSizesAndExitsOne()
     {
         // Arrange: Init fits in 1 KiB; a point carrying a 2,000-character tag does not.
-        var environment = new Dictionary<string, string> { ["FAULTY_UDF_MAX_FRAME_SIZE"] = "1024" };
+        var environment = new Dictionary<string, string> { ["KAPACITOR_UDF_MAX_FRAME_SIZE"] = "1KiB" };
         await using var udf = UdfProcess.Start(UdfProcess.FaultyUdfDll, rawStdio: true, environment, "--udf", "faulty");
         await using var client = UdfSocketClient.ForProcess(udf.Process);
         var big = Requests.Point(1);
@@ -40,7 +40,7 @@ public sealed class LimitsProcessTests
         // Arrange
         using var directory = new SocketDirectory();
         var path = directory.PathOf("faulty.sock");
-        var environment = new Dictionary<string, string> { ["FAULTY_UDF_MAX_CONNECTIONS"] = "1" };
+        var environment = new Dictionary<string, string> { ["KAPACITOR_UDF_MAX_CONNECTIONS"] = "1" };
         await using var server = UdfProcess.Start(UdfProcess.FaultyUdfDll, rawStdio: false, environment, "--socket", $"faulty={path}");
         await Eventually.TrueAsync(() => File.Exists(path) || server.Process.HasExited, "the socket listening", UdfProcess.Timeout);
         await using var first = await UdfSocketClient.ConnectAsync(path);

@@ -61,6 +61,12 @@ internal sealed class UdfProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+        // The UDF's settings are the test's, never the runner's (KAPACITOR_UDF_SOAK_POINTS, say, is for SoakTests).
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("KAPACITOR_UDF_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
