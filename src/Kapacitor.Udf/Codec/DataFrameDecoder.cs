@@ -31,6 +31,10 @@ internal sealed class DataFrameDecoder
     private const uint EndTag = (18 << 3) | 2;
 
     private readonly Utf8StringCache _strings = new();
+    private readonly MapNodePool<string, string> _stringEntries = new();
+    private readonly MapNodePool<string, double> _doubleEntries = new();
+    private readonly MapNodePool<string, long> _longEntries = new();
+    private readonly MapNodePool<string, bool> _boolEntries = new();
 
     /// <summary>The string field that failed UTF-8 validation, e.g. <c>point.tags (key)</c>.</summary>
     public string? InvalidField { get; private set; }
@@ -67,7 +71,7 @@ internal sealed class DataFrameDecoder
         }
     }
 
-    private static void Clear(Point point)
+    private void Clear(Point point)
     {
         point.Time = 0;
         point.Name = "";
@@ -75,12 +79,12 @@ internal sealed class DataFrameDecoder
         point.RetentionPolicy = "";
         point.Group = "";
         point.Dimensions.Clear();
-        point.Tags.Clear();
-        point.FieldsDouble.Clear();
-        point.FieldsInt.Clear();
-        point.FieldsString.Clear();
+        _stringEntries.Clear(point.Tags);
+        _doubleEntries.Clear(point.FieldsDouble);
+        _longEntries.Clear(point.FieldsInt);
+        _stringEntries.Clear(point.FieldsString);
         point.ByName = false;
-        point.FieldsBool.Clear();
+        _boolEntries.Clear(point.FieldsBool);
     }
 
     private DecodeStatus DecodePoint(ReadOnlySpan<byte> body, Point point)
@@ -130,7 +134,7 @@ internal sealed class DataFrameDecoder
 
                     break;
                 case (7 << 3) | 2:
-                    status = ReadStringEntry(ref reader, point.Tags, "point.tags (key)", "point.tags (value)");
+                    status = ReadStringEntry(ref reader, point.Tags, _stringEntries, "point.tags (key)", "point.tags (value)");
                     break;
                 case (8 << 3) | 2:
                     status = ReadDoubleEntry(ref reader, point.FieldsDouble);
@@ -139,7 +143,7 @@ internal sealed class DataFrameDecoder
                     status = ReadVarintEntry(ref reader, point.FieldsInt, null, "point.fieldsInt (key)");
                     break;
                 case (10 << 3) | 2:
-                    status = ReadStringEntry(ref reader, point.FieldsString, "point.fieldsString (key)", "point.fieldsString (value)");
+                    status = ReadStringEntry(ref reader, point.FieldsString, _stringEntries, "point.fieldsString (key)", "point.fieldsString (value)");
                     break;
                 case (11 << 3) | 0:
                     if (!reader.TryReadVarint(out var byName))
@@ -188,7 +192,7 @@ internal sealed class DataFrameDecoder
                     begin.Group = text ?? "";
                     break;
                 case (3 << 3) | 2:
-                    status = ReadStringEntry(ref reader, begin.Tags, "begin.tags (key)", "begin.tags (value)");
+                    status = ReadStringEntry(ref reader, begin.Tags, null, "begin.tags (key)", "begin.tags (value)");
                     break;
                 case (4 << 3) | 0:
                     if (!reader.TryReadVarint(out var size))
@@ -250,7 +254,7 @@ internal sealed class DataFrameDecoder
                     end.Tmax = (long)tmax;
                     break;
                 case (4 << 3) | 2:
-                    status = ReadStringEntry(ref reader, end.Tags, "end.tags (key)", "end.tags (value)");
+                    status = ReadStringEntry(ref reader, end.Tags, null, "end.tags (key)", "end.tags (value)");
                     break;
                 case (5 << 3) | 0:
                     if (!reader.TryReadVarint(out var byName))
@@ -292,7 +296,8 @@ internal sealed class DataFrameDecoder
     }
 
     // A map entry is a small message: key = 1, value = 2, either may be absent (then the type's default).
-    private DecodeStatus ReadStringEntry(ref WireReader reader, MapField<string, string> map, string keyField, string valueField)
+    // A point's maps take their entries through the decoder's node pools; a new begin's or end's tags need none.
+    private DecodeStatus ReadStringEntry(ref WireReader reader, MapField<string, string> map, MapNodePool<string, string>? pool, string keyField, string valueField)
     {
         if (!reader.TryReadLengthDelimited(out var entryBytes))
         {
@@ -330,7 +335,15 @@ internal sealed class DataFrameDecoder
             }
         }
 
-        map[key] = value;
+        if (pool is null)
+        {
+            map[key] = value;
+        }
+        else
+        {
+            pool.Set(map, key, value);
+        }
+
         return DecodeStatus.Decoded;
     }
 
@@ -375,7 +388,7 @@ internal sealed class DataFrameDecoder
             }
         }
 
-        map[key] = value;
+        _doubleEntries.Set(map, key, value);
         return DecodeStatus.Decoded;
     }
 
@@ -422,11 +435,11 @@ internal sealed class DataFrameDecoder
 
         if (ints is not null)
         {
-            ints[key] = (long)value;
+            _longEntries.Set(ints, key, (long)value);
         }
         else
         {
-            bools![key] = value != 0;
+            _boolEntries.Set(bools!, key, value != 0);
         }
 
         return DecodeStatus.Decoded;
