@@ -2,7 +2,8 @@
 # The simulator's own cost (BENCHMARKS.md, "The simulator"): POINTS points of line protocol (20 hosts, grouped by
 # host) through a moving-average UDF, `.field('value').size(10).as('avg')`, answers written to a file, every protocol
 # check on. Prints the simulator's summary (wall time and rate, its CPU user+system and peak RSS from /proc/self) and,
-# as a cross-check from outside, its utime+stime and VmHWM sampled from /proc/<pid> every 0.1 s until it exits.
+# as a cross-check from outside, its utime+stime and VmHWM sampled from /proc/<pid> every 0.1 s until it exits, and the
+# UDF's own CPU and peak RSS (the UDF runs under /usr/bin/time, which passes STDIN and STDOUT straight through).
 # Runs under flock /tmp/kudf-bench.lock, so two measurements never overlap.
 #
 #   bench/simulator/measure.sh                          # 2,000,000 points, the Release build of examples/MovingAverage
@@ -12,14 +13,16 @@ cd "$(dirname "$0")/../.."
 udf=${1:-examples/MovingAverage/bin/Release/net10.0/MovingAverage}
 points=${2:-2000000}
 input=${TMPDIR:-/tmp}/kapacitor-udf-sim-bench-$points.lp
-out=$(mktemp); err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
+out=$(mktemp); err=$(mktemp); wrap=$(mktemp); udftime=$(mktemp)
+trap 'rm -f "$out" "$err" "$wrap" "$udftime"' EXIT
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   dotnet build src/Kapacitor.Udf.Simulator -c Release -nologo -v quiet -tl:off >/dev/null
   [ -n "${1:-}" ] || dotnet build examples/MovingAverage -c Release -nologo -v quiet -tl:off >/dev/null
 fi
 [ -s "$input" ] || bench/simulator/generate-points.sh "$points" 20 >"$input"
+printf '#!/bin/sh\nexec /usr/bin/time -f "%%U %%S %%M" -o %s %s "$@"\n' "$udftime" "$(readlink -f "$udf")" >"$wrap"
+chmod +x "$wrap"
 
 flock /tmp/kudf-bench.lock bash -c '
   dotnet src/Kapacitor.Udf.Simulator/bin/Release/net10.0/Kapacitor.Udf.Simulator.dll run --input "$1" --group-by host \
@@ -34,6 +37,9 @@ flock /tmp/kudf-bench.lock bash -c '
   done
   wait $pid
   echo "outside: /proc/$pid utime+stime $ticks ticks ($(( ticks * 10 )) ms, last sample before exit), VmHWM $(( hwm / 1024 )) MB"
-' _ "$input" "$udf" "$out" "$err"
+' _ "$input" "$wrap" "$out" "$err"
 grep -E "^kapacitor-udf-sim: (sent|simulator|clean|[0-9]+ violation)" "$err"
+read -r user sys maxkb <"$udftime"
+awk -v u="$user" -v s="$sys" -v m="$maxkb" -v n="$points" 'BEGIN {
+  printf "udf: %.2f s CPU (user %.2f + sys %.2f) = %.2f µs/point, peak RSS %.1f MB\n", u + s, u, s, (u + s) * 1e6 / n, m / 1024 }'
 echo "answers: $(wc -l <"$out") lines for $points points; load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"

@@ -31,6 +31,10 @@ internal sealed class DataFrameDecoder
     private const uint EndTag = (18 << 3) | 2;
 
     private readonly Utf8StringCache _strings = new();
+    private readonly MapNodePool<string, string> _stringEntries = new();
+    private readonly MapNodePool<string, double> _doubleEntries = new();
+    private readonly MapNodePool<string, long> _longEntries = new();
+    private readonly MapNodePool<string, bool> _boolEntries = new();
 
     /// <summary>The string field that failed UTF-8 validation, e.g. <c>point.tags (key)</c>.</summary>
     public string? InvalidField { get; private set; }
@@ -67,7 +71,7 @@ internal sealed class DataFrameDecoder
         }
     }
 
-    private static void Clear(Point point)
+    private void Clear(Point point)
     {
         point.Time = 0;
         point.Name = "";
@@ -75,12 +79,12 @@ internal sealed class DataFrameDecoder
         point.RetentionPolicy = "";
         point.Group = "";
         point.Dimensions.Clear();
-        point.Tags.Clear();
-        point.FieldsDouble.Clear();
-        point.FieldsInt.Clear();
-        point.FieldsString.Clear();
+        _stringEntries.Clear(point.Tags);
+        _doubleEntries.Clear(point.FieldsDouble);
+        _longEntries.Clear(point.FieldsInt);
+        _stringEntries.Clear(point.FieldsString);
         point.ByName = false;
-        point.FieldsBool.Clear();
+        _boolEntries.Clear(point.FieldsBool);
     }
 
     // One loop for the three messages: TFields decodes one field (static abstract, so each message gets its own
@@ -151,12 +155,12 @@ internal sealed class DataFrameDecoder
 
                     return status;
                 case (7 << 3) | 2:
-                    return d.ReadStringEntry(ref reader, point.Tags, "point.tags");
+                    return d.ReadStringEntry(ref reader, point.Tags, "point.tags", d._stringEntries);
                 case (8 << 3) | 2:
                     status = d.ReadEntry(ref reader, EntryValue.Fixed64, "point.fieldsDouble", out var key, out number, out _);
                     if (status == DecodeStatus.Decoded)
                     {
-                        point.FieldsDouble[key] = BitConverter.UInt64BitsToDouble(number);
+                        d._doubleEntries.Set(point.FieldsDouble, key, BitConverter.UInt64BitsToDouble(number));
                     }
 
                     return status;
@@ -164,12 +168,12 @@ internal sealed class DataFrameDecoder
                     status = d.ReadEntry(ref reader, EntryValue.Varint, "point.fieldsInt", out key, out number, out _);
                     if (status == DecodeStatus.Decoded)
                     {
-                        point.FieldsInt[key] = (long)number;
+                        d._longEntries.Set(point.FieldsInt, key, (long)number);
                     }
 
                     return status;
                 case (10 << 3) | 2:
-                    return d.ReadStringEntry(ref reader, point.FieldsString, "point.fieldsString");
+                    return d.ReadStringEntry(ref reader, point.FieldsString, "point.fieldsString", d._stringEntries);
                 case (11 << 3) | 0:
                     status = Varint(ref reader, out number);
                     point.ByName = number != 0;
@@ -178,7 +182,7 @@ internal sealed class DataFrameDecoder
                     status = d.ReadEntry(ref reader, EntryValue.Varint, "point.fieldsBool", out key, out number, out _);
                     if (status == DecodeStatus.Decoded)
                     {
-                        point.FieldsBool[key] = number != 0;
+                        d._boolEntries.Set(point.FieldsBool, key, number != 0);
                     }
 
                     return status;
@@ -279,12 +283,22 @@ internal sealed class DataFrameDecoder
         return DecodeStatus.Decoded;
     }
 
-    private DecodeStatus ReadStringEntry(ref WireReader reader, MapField<string, string> map, string field)
+    // A point's maps take their entries through the decoder's node pools; a new begin's or end's tags need none.
+    private DecodeStatus ReadStringEntry(ref WireReader reader, MapField<string, string> map, string field, MapNodePool<string, string>? pool = null)
     {
         var status = ReadEntry(ref reader, EntryValue.String, field, out var key, out _, out var value);
-        if (status == DecodeStatus.Decoded)
+        if (status != DecodeStatus.Decoded)
+        {
+            return status;
+        }
+
+        if (pool is null)
         {
             map[key] = value;
+        }
+        else
+        {
+            pool.Set(map, key, value);
         }
 
         return status;

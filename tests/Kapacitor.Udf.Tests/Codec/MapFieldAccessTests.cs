@@ -51,6 +51,26 @@ public class MapFieldAccessTests
     }
 
     [Fact]
+    public void ProbeIndex_FieldMissing_ReturnsFalse()
+    {
+        MapFieldAccess.ProbeIndex<double>(1, 2, _ => throw new MissingFieldException("MapField", "map")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void ProbeIndex_NullOrNodesOfAnotherList_ReturnsFalse()
+    {
+        MapFieldAccess.ProbeIndex<long>(1, 2, _ => null).Should().BeFalse();
+        // The right keys and values, but nodes that are not the map's own list (a copy): the pool would corrupt it.
+        MapFieldAccess.ProbeIndex<long>(1, 2, map => map.ToDictionary(e => e.Key, e => new LinkedListNode<KeyValuePair<string, long>>(e))).Should().BeFalse();
+    }
+
+    [Fact]
+    public void ProbeIndex_TheMapsOwnIndex_ReturnsTrue()
+    {
+        MapFieldAccess.ProbeIndex("x", "y", static m => MapFieldAccess<string, string>.Index(m)).Should().BeTrue();
+    }
+
+    [Fact]
     public void TryWrite_FallbackSelected_DeclinesEveryMessageAndWritesNothing()
     {
         var encoder = new DataFrameEncoder(readsMaps: false);
