@@ -1,4 +1,4 @@
 using Kapacitor.Udf.Examples.Mirror;
-using Kapacitor.Udf.Hosting;
+using Kapacitor.Udf;
 
 return await UdfHost.RunAsync(args, MirrorUdf.Handler);

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Kapacitor.Udf.Agent;
+using Kapacitor.Udf;
 using Kapacitor.Udf.FaultyUdf;
-using Kapacitor.Udf.Hosting;
 
 // Limits come from the environment, so a test can make a hung call fail in seconds and reach a limit cheaply.
 var defaults = new UdfHostOptions();
@@ -16,7 +15,7 @@ var options = new UdfHostOptions
 };
 
 // Two UDFs, chosen with --udf NAME (process mode) or --socket NAME=PATH: the same faults on either edge type.
-var udfs = new Dictionary<string, Func<UdfContext, IUdfHandler>>
+var udfs = new Dictionary<string, Func<UdfHandlerContext, IUdfHandler>>
 {
     ["faulty"] = ctx => new FaultyHandler(ctx, Kapacitor.Udf.Protocol.EdgeType.Stream),
     ["faultyBatch"] = ctx => new FaultyHandler(ctx, Kapacitor.Udf.Protocol.EdgeType.Batch),

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Simulator.Engine;
 using Spectre.Console;

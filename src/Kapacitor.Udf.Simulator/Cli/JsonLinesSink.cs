@@ -1,7 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Google.Protobuf.Collections;
-using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.Simulator.Cli;

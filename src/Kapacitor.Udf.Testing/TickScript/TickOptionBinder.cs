@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.Testing.TickScript;

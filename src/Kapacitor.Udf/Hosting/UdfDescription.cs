@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Ready-to-paste <c>kapacitor.conf</c> and TICKscript snippets for a UDF, built from its <see cref="InfoResponse"/>.

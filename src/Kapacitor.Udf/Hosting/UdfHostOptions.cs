@@ -1,8 +1,6 @@
-using Kapacitor.Udf.Agent;
-using Kapacitor.Udf.Server;
 using Serilog;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>How <see cref="UdfHost"/> runs a UDF executable, in either mode.</summary>
 public sealed class UdfHostOptions

@@ -3,7 +3,7 @@ using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Parsing;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Formats each log event as exactly one STDERR line that Kapacitor can carry: Kapacitor logs every UDF stderr line

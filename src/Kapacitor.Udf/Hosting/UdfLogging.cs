@@ -1,7 +1,7 @@
 using Serilog;
 using Serilog.Events;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>Builds the logger a UDF process uses: Serilog to STDERR, one capped line per event.</summary>
 public static class UdfLogging

@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing.TickScript;
 using static Kapacitor.Udf.Simulator.Tests.Support.TestData;

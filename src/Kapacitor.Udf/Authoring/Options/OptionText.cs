@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Kapacitor.Udf.Generated;
-using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
