@@ -27,8 +27,9 @@ public sealed record UdfAgentOptions
     /// <c>timeout</c>.</summary>
     public TimeSpan? DrainTimeout { get; init; }
 
-    /// <summary>How many bytes of data emitted before Kapacitor may receive it are held (default 1 MiB); beyond
-    /// that, emitters wait.</summary>
+    /// <summary>How many bytes of early output are held (default 1 MiB): data emitted before Kapacitor may read it,
+    /// that is before the Restore answer or the first point or BeginBatch, whichever comes first. Beyond it, emitters
+    /// wait.</summary>
     public int MaxEarlyOutputBytes { get; init; } = 1024 * 1024;
 
     /// <summary>Pending data bytes that force a flush even while input is still streaming (default 64 KiB).</summary>

@@ -3,7 +3,7 @@ using Serilog.Events;
 
 namespace Kapacitor.Udf.Tests.Authoring;
 
-public class UdfStoreTests
+public class StateStoreTests
 {
     [Fact]
     public void GetOrAdd_CreatesOnceThenReturnsTheSameObject()
