@@ -1,4 +1,4 @@
-using Kapacitor.Udf.Examples.Mirror;
 using Kapacitor.Udf;
+using Kapacitor.Udf.Examples.Mirror;
 
 return await UdfHost.RunAsync(args, MirrorUdf.Handler);

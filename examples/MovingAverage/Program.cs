@@ -1,4 +1,4 @@
-using Kapacitor.Udf.Examples.MovingAverage;
 using Kapacitor.Udf;
+using Kapacitor.Udf.Examples.MovingAverage;
 
 return await UdfHost.RunAsync(args, context => new MovingAverageUdf(context));

@@ -10,6 +10,7 @@ public class UdfOptionsGeneratorTests
         using System;
         using System.Collections.Generic;
         using System.ComponentModel.DataAnnotations;
+        using Kapacitor.Udf;
 
         """;
 

@@ -11,7 +11,7 @@ namespace Kapacitor.Udf;
 /// reading stderr until the UDF blocks (reference §2.11). Newlines (stack traces) are folded and lines are capped.
 /// </summary>
 /// <remarks>Format: <c>2026-01-02T03:04:05.678Z E! [task=cpu node=movingAvg2 reason=HandlerFailed] message | exception</c>.</remarks>
-public sealed class UdfLogFormatter : ITextFormatter
+internal sealed class UdfLogFormatter : ITextFormatter
 {
     /// <summary>The longest line written, in characters: at most 3 UTF-8 bytes each, well under 64 KiB.</summary>
     public const int MaxLineLength = 16 * 1024;

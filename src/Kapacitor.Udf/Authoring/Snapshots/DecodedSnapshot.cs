@@ -1,6 +1,6 @@
 namespace Kapacitor.Udf;
 
-/// <summary>What a snapshot held.</summary>
+/// <summary>What <see cref="SnapshotCodec{TState}.Decode(ReadOnlySpan{byte})"/> found in a snapshot: the state, or why there is none.</summary>
 /// <typeparam name="TState">The state type.</typeparam>
 /// <param name="Outcome">How it was read.</param>
 /// <param name="State">The state, for <see cref="SnapshotDecodeOutcome.Restored"/> and <see cref="SnapshotDecodeOutcome.Migrated"/>.</param>

@@ -1,9 +1,9 @@
 using Kapacitor.Udf.Protocol;
-using Kapacitor.Udf.Testing.TickScript;
-using static Kapacitor.Udf.Simulator.Tests.Support.TestData;
+using Kapacitor.Udf.TickScript;
+using static Kapacitor.Udf.Tests.Support.InfoResponses;
 using ValueType = Kapacitor.Udf.Protocol.ValueType;
 
-namespace Kapacitor.Udf.Simulator.Tests.Hosting;
+namespace Kapacitor.Udf.Tests.Hosting;
 
 public sealed class UdfDescriptionTests
 {
@@ -72,7 +72,7 @@ public sealed class UdfDescriptionTests
             .Select(l => l[..l.IndexOf("//", StringComparison.Ordinal)].Trim());
 
         // Act
-        var options = TickOptionBinder.Bind(calls.Select(OptionCall.Parse), info);
+        var options = TickOptionBinder.Bind(calls.Select(OptionCall.Parse), info, Refuse);
 
         // Assert
         options.Select(o => o.Name).Should().Equal("b", "d", "i", "s", "t");

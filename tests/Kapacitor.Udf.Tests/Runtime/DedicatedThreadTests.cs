@@ -1,5 +1,5 @@
 
-namespace Kapacitor.Udf.Tests.Agent;
+namespace Kapacitor.Udf.Tests.Runtime;
 
 public class DedicatedThreadTests
 {
