@@ -19,5 +19,5 @@ internal static class InfoResponses
     }
 
     /// <summary>What the test kit throws for a call Kapacitor would refuse at define time.</summary>
-    public static Exception Refuse(string message) => new Testing.UdfDefineException(message);
+    public static Exception Refuse(string message) => new Kapacitor.Udf.Testing.UdfDefineException(message);
 }
