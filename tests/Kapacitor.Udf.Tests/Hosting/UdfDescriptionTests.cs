@@ -1,4 +1,5 @@
 using Kapacitor.Udf.Protocol;
+using Kapacitor.Udf.Testing;
 using Kapacitor.Udf.TickScript;
 using static Kapacitor.Udf.Tests.Support.InfoResponses;
 using ValueType = Kapacitor.Udf.Protocol.ValueType;
@@ -87,4 +88,7 @@ public sealed class UdfDescriptionTests
         // Assert
         text.Should().Be("[udf.functions.x]\n  prog = \"C:\\\\udf\\\\x.exe\"\n  args = []\n  timeout = \"10s\"  # required: Kapacitor has no default\n");
     }
+
+    // What the test kit throws for a call Kapacitor would refuse at define time.
+    private static Exception Refuse(string message) => new UdfDefineException(message);
 }

@@ -2,6 +2,7 @@ using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.Tests.Support;
 
+// Compiled into Kapacitor.Udf.Simulator.Tests too (a linked file): both play Kapacitor against an Info.
 internal static class InfoResponses
 {
     public static InfoResponse Info(EdgeType wants = EdgeType.Stream, EdgeType provides = EdgeType.Stream,
@@ -17,7 +18,4 @@ internal static class InfoResponses
 
         return info;
     }
-
-    /// <summary>What the test kit throws for a call Kapacitor would refuse at define time.</summary>
-    public static Exception Refuse(string message) => new Kapacitor.Udf.Testing.UdfDefineException(message);
 }

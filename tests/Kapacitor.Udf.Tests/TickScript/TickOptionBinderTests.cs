@@ -66,4 +66,7 @@ public sealed class TickOptionBinderTests
         // Assert
         act.Should().Throw<UdfDefineException>().Which.Message.Should().Be(message);
     }
+
+    // What the test kit throws for a call Kapacitor would refuse at define time.
+    private static Exception Refuse(string message) => new UdfDefineException(message);
 }
