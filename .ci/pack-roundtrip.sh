@@ -90,8 +90,9 @@ check "Kapacitor.Udf: contentFiles udf.proto" has_entry "$udf" contentFiles/any/
 check "Kapacitor.Udf: udf.proto is the repository's" cmp -s "$repo/udf.proto" "$work/x/$(basename "$udf")/proto/udf.proto"
 check "Kapacitor.Udf: the options source generator (analyzers/dotnet/cs)" has_entry "$udf" analyzers/dotnet/cs/Kapacitor.Udf.Generators.dll
 check "Kapacitor.Udf.Testing: XML docs" has_entry "$testing" lib/net10.0/Kapacitor.Udf.Testing.xml
-check "Kapacitor.Udf.Testing depends on Kapacitor.Udf $version" \
-  grep -q "<dependency id=\"Kapacitor.Udf\" version=\"$version\"" "$work/x/$(basename "$testing")/Kapacitor.Udf.Testing.nuspec"
+# Exactly that version ([x.y.z]): the test kit uses Kapacitor.Udf's internals (docs/architecture.md).
+check "Kapacitor.Udf.Testing depends on exactly Kapacitor.Udf [$version]" \
+  grep -qF "<dependency id=\"Kapacitor.Udf\" version=\"[$version]\"" "$work/x/$(basename "$testing")/Kapacitor.Udf.Testing.nuspec"
 check "Kapacitor.Udf.Simulator: a dotnet tool" has_entry "$sim" tools/net10.0/any/DotnetToolSettings.xml
 check "Kapacitor.Udf.Templates: template type" grep -q '<packageType name="Template"' "$work/x/$(basename "$templates")/Kapacitor.Udf.Templates.nuspec"
 check "Kapacitor.Udf.Templates: template.json stamped with $version" \

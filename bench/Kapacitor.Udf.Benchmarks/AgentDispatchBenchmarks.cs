@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using BenchmarkDotNet.Attributes;
-using Kapacitor.Udf.Agent;
+using Kapacitor.Udf;
 using Kapacitor.Udf.Framing;
 
 namespace Kapacitor.Udf.Benchmarks;
@@ -43,7 +43,7 @@ public class AgentDispatchBenchmarks
     {
         var input = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false));
         var output = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false));
-        Func<UdfContext, IUdfHandler> factory = Handler == HandlerKind.Echo
+        Func<UdfHandlerContext, IUdfHandler> factory = Handler == HandlerKind.Echo
             ? context => new EchoHandler(context)
             : context => new MovingAverageHandler(context);
         var agent = new UdfAgent(input.Reader, output.Writer, factory);

@@ -1,4 +1,4 @@
-using Kapacitor.Udf.Agent;
+using Kapacitor.Udf;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.Benchmarks;
@@ -6,9 +6,9 @@ namespace Kapacitor.Udf.Benchmarks;
 /// <summary>examples/Mirror's handler: every point straight back.</summary>
 internal sealed class EchoHandler : IUdfHandler
 {
-    private readonly UdfContext _context;
+    private readonly UdfHandlerContext _context;
 
-    public EchoHandler(UdfContext context) => _context = context;
+    public EchoHandler(UdfHandlerContext context) => _context = context;
 
     public ValueTask<InfoResponse> InfoAsync() =>
         ValueTask.FromResult(new InfoResponse { Wants = EdgeType.Stream, Provides = EdgeType.Stream });
@@ -24,13 +24,13 @@ internal sealed class EchoHandler : IUdfHandler
 /// </summary>
 internal sealed class MovingAverageHandler : IUdfHandler
 {
-    private readonly UdfContext _context;
+    private readonly UdfHandlerContext _context;
     private readonly Dictionary<string, Window> _windows = [];
     private string _field = "value";
     private int _size = 10;
     private string _as = "avg";
 
-    public MovingAverageHandler(UdfContext context) => _context = context;
+    public MovingAverageHandler(UdfHandlerContext context) => _context = context;
 
     public ValueTask<InfoResponse> InfoAsync() =>
         ValueTask.FromResult(new InfoResponse { Wants = EdgeType.Stream, Provides = EdgeType.Stream });

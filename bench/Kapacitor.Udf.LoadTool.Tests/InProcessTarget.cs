@@ -1,11 +1,11 @@
 using System.IO.Pipelines;
-using Kapacitor.Udf.Agent;
+using Kapacitor.Udf;
 using Kapacitor.Udf.LoadTool.Targets;
 
 namespace Kapacitor.Udf.LoadTool.Tests;
 
 /// <summary>A real <see cref="UdfAgent"/> over in-memory pipes, standing in for a UDF process (no CPU or RSS to measure).</summary>
-internal sealed class InProcessTargetFactory(Func<UdfContext, IUdfHandler> handler) : IUdfTargetFactory
+internal sealed class InProcessTargetFactory(Func<UdfHandlerContext, IUdfHandler> handler) : IUdfTargetFactory
 {
     public string Description => "in-process agent";
 
@@ -18,7 +18,7 @@ internal sealed class InProcessTarget : IUdfTarget
     private readonly Pipe _output = new();
     private readonly Task<UdfAgentResult> _run;
 
-    public InProcessTarget(Func<UdfContext, IUdfHandler> handler)
+    public InProcessTarget(Func<UdfHandlerContext, IUdfHandler> handler)
     {
         var agent = new UdfAgent(_input.Reader, _output.Writer, handler);
         _run = Task.Run(() => agent.RunAsync());

@@ -85,7 +85,7 @@ public class LoadRunTests
         wrong.Error.Should().Contain("expected Batch");
     }
 
-    private sealed class SilentInitHandler : Kapacitor.Udf.Agent.IUdfHandler
+    private sealed class SilentInitHandler : Kapacitor.Udf.IUdfHandler
     {
         public ValueTask<InfoResponse> InfoAsync() =>
             ValueTask.FromResult(new InfoResponse { Wants = EdgeType.Stream, Provides = EdgeType.Stream });

@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using Kapacitor.Udf.Agent;
+using Kapacitor.Udf;
 using Kapacitor.Udf.LoadTool.Running;
 using Kapacitor.Udf.LoadTool.Targets;
 using Kapacitor.Udf.LoadTool.Workloads;

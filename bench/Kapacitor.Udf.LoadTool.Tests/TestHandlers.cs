@@ -1,11 +1,11 @@
-using Kapacitor.Udf.Agent;
+using Kapacitor.Udf;
 using Kapacitor.Udf.LoadTool.Verification;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.LoadTool.Tests;
 
 /// <summary>A moving average handler in the shape of examples/MovingAverage, with hooks to get it wrong on purpose.</summary>
-public sealed class MovingAverageTestHandler(UdfContext context, MovingAverageTestHandler.Fault fault = MovingAverageTestHandler.Fault.None) : IUdfHandler
+public sealed class MovingAverageTestHandler(UdfHandlerContext context, MovingAverageTestHandler.Fault fault = MovingAverageTestHandler.Fault.None) : IUdfHandler
 {
     private readonly Queue<double> _window = new();
     private ReferenceMovingAverage? _average;
@@ -80,7 +80,7 @@ public sealed class MovingAverageTestHandler(UdfContext context, MovingAverageTe
 
 /// <summary>An outliers handler built on the tool's own Tukey reference: it proves the batch plumbing (begin size,
 /// echoed end, point bytes), not the arithmetic, which the golden vectors test.</summary>
-internal sealed class OutliersTestHandler(UdfContext context, bool wrongSize = false) : IUdfHandler
+internal sealed class OutliersTestHandler(UdfHandlerContext context, bool wrongSize = false) : IUdfHandler
 {
     private readonly List<Point> _points = [];
     private BeginBatch? _begin;

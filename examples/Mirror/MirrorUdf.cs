@@ -1,9 +1,9 @@
-using Kapacitor.Udf.Agent;
+using Kapacitor.Udf;
 
 namespace Kapacitor.Udf.Examples.Mirror;
 
 /// <summary>Kapacitor's mirror example as a one-file UDF: every stream point straight back, unchanged. <c>@mirror()</c></summary>
 internal static class MirrorUdf
 {
-    public static Func<UdfContext, IUdfHandler> Handler { get; } = Udf.Stream(static (_, point) => point);
+    public static Func<UdfHandlerContext, IUdfHandler> Handler { get; } = UdfFunction.Stream(static (_, point) => point);
 }

@@ -1,4 +1,4 @@
-using Kapacitor.Udf.Agent;
+using Kapacitor.Udf;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.Examples.MovingAverage;
@@ -11,7 +11,7 @@ internal sealed class MovingAverageUdf : StreamUdf<MovingAverageOptions>
 {
     private readonly GroupState<MovingAverageWindow> _windows;
 
-    public MovingAverageUdf(UdfContext context)
+    public MovingAverageUdf(UdfHandlerContext context)
         : base(context)
     {
         _windows = new(_ => new MovingAverageWindow(Options.Size));

@@ -1,4 +1,4 @@
+using Kapacitor.Udf;
 using Kapacitor.Udf.Examples.MovingAverage;
-using Kapacitor.Udf.Hosting;
 
 return await UdfHost.RunAsync(args, context => new MovingAverageUdf(context));

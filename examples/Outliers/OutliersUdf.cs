@@ -1,4 +1,4 @@
-using Kapacitor.Udf.Agent;
+using Kapacitor.Udf;
 
 namespace Kapacitor.Udf.Examples.Outliers;
 
@@ -6,7 +6,7 @@ namespace Kapacitor.Udf.Examples.Outliers;
 /// Kapacitor's outliers example: per batch, the points whose <c>field</c> lies outside the Tukey fences, sent as a
 /// batch that echoes the input's Begin (with the real size) and End, so the group is kept.
 /// </summary>
-internal sealed class OutliersUdf(UdfContext context) : BatchUdf<OutliersOptions>(context)
+internal sealed class OutliersUdf(UdfHandlerContext context) : BatchUdf<OutliersOptions>(context)
 {
     protected override ValueTask OnBatchAsync(Batch batch)
     {
@@ -24,7 +24,7 @@ internal sealed class OutliersUdf(UdfContext context) : BatchUdf<OutliersOptions
             values[i] = entries[i].Value;
         }
 
-        var output = batch.Reply();
+        var output = batch.CreateOutput();
         foreach (var i in TukeyFences.Outliers(values, Options.Scale))
         {
             output.Add(batch.Points[entries[i].Index]);

@@ -1,4 +1,4 @@
+using Kapacitor.Udf;
 using Kapacitor.Udf.Examples.Outliers;
-using Kapacitor.Udf.Hosting;
 
 return await UdfHost.RunAsync(args, context => new OutliersUdf(context));

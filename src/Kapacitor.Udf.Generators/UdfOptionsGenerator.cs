@@ -7,7 +7,7 @@ namespace Kapacitor.Udf.Generators;
 /// <summary>
 /// Finds the options classes of a compilation and emits, for each, the model the library binds through (see
 /// <see cref="OptionsEmitter"/>). A class is an options class when this compilation declares it and either uses it as
-/// the type argument of a type parameter marked <c>[UdfOptionsClass]</c> (<c>StreamUdf&lt;T&gt;</c>, <c>Udf.Stream&lt;T&gt;</c>,
+/// the type argument of a type parameter marked <c>[UdfOptionsClass]</c> (<c>StreamUdf&lt;T&gt;</c>, <c>UdfFunction.Stream&lt;T&gt;</c>,
 /// <c>UdfOptions.Bind&lt;T&gt;</c>, the test kit's <c>InitAsync(T)</c>, ...; explicit or inferred) or marks the class
 /// <c>[UdfOptionsClass]</c> itself.
 /// </summary>

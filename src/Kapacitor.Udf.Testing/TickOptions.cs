@@ -1,13 +1,13 @@
 using Kapacitor.Udf.Protocol;
-using Kapacitor.Udf.Testing.TickScript;
+using Kapacitor.Udf.TickScript;
 
 namespace Kapacitor.Udf.Testing;
 
 /// <summary>
 /// TICKscript option calls (<c>.size(10)</c>, <c>.field('value')</c>, <c>.period(10s)</c>) turned into InitRequest
 /// options the way Kapacitor does it, including its define-time checks against the UDF's option table. The parser and
-/// the checks are the simulator's (<see cref="OptionCall"/>, <see cref="TickOptionBinder"/>), so a test and a simulated
-/// task accept and reject exactly the same calls.
+/// the checks are the simulator's (one parser and one binder inside Kapacitor.Udf), so a test and a simulated task accept
+/// and reject exactly the same calls.
 /// </summary>
 public static class TickOptions
 {
@@ -25,7 +25,7 @@ public static class TickOptions
     public static IReadOnlyList<Option> Bind(IEnumerable<string> calls, InfoResponse info)
     {
         ArgumentNullException.ThrowIfNull(calls);
-        return TickOptionBinder.Bind(calls.Select(OptionCall.Parse).ToArray(), info);
+        return TickOptionBinder.Bind(calls.Select(OptionCall.Parse).ToArray(), info, static message => new UdfDefineException(message));
     }
 
     /// <summary>Parses calls without checking them against a UDF: every literal gets its own type. For sending

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.Testing;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Google.Protobuf;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
 
@@ -34,7 +33,7 @@ public sealed partial class UdfTestHarness : IAsyncDisposable
     private InfoResponse? _info;
     private bool _inputCompleted;
 
-    private UdfTestHarness(Func<UdfContext, IUdfHandler> handlerFactory, UdfAgentOptions options, TimeSpan timeout)
+    private UdfTestHarness(Func<UdfHandlerContext, IUdfHandler> handlerFactory, UdfAgentOptions options, TimeSpan timeout)
     {
         Timeout = timeout;
         // The input pipe must hold a whole frame of the largest size the agent accepts, or a big frame would
@@ -65,7 +64,7 @@ public sealed partial class UdfTestHarness : IAsyncDisposable
     /// <param name="options">Agent options; defaults when <see langword="null"/>.</param>
     /// <param name="timeout">The bound on every wait (default 10 s).</param>
     /// <returns>The running harness; dispose it.</returns>
-    public static UdfTestHarness Start(Func<UdfContext, IUdfHandler> handlerFactory, UdfAgentOptions? options = null, TimeSpan? timeout = null) =>
+    public static UdfTestHarness Start(Func<UdfHandlerContext, IUdfHandler> handlerFactory, UdfAgentOptions? options = null, TimeSpan? timeout = null) =>
         new(handlerFactory, options ?? new UdfAgentOptions(), timeout ?? TimeSpan.FromSeconds(10));
 
     /// <summary>Sends one request as Kapacitor would: one frame, flushed.</summary>

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Kapacitor.Udf.Simulator.Engine;
-using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.EndToEnd.Tests;
 
@@ -85,7 +84,7 @@ public partial class DockerImageTests
         var simulator = new UdfSimulator(new SimulatorOptions
         {
             UdfName = udf,
-            Options = OptionCall.ParseAll(options),
+            Options = options,
             BatchPeriod = udf == "outliers" ? TimeSpan.FromMinutes(5) : null,
         });
 

@@ -3,7 +3,6 @@ using Kapacitor.Udf.Simulator.Engine;
 using Kapacitor.Udf.Simulator.Input;
 using Kapacitor.Udf.Simulator.LineProtocol;
 using Kapacitor.Udf.Simulator.Tests.Support;
-using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.EndToEnd.Tests;
 
@@ -32,7 +31,7 @@ public class RecordingReplayTests : IDisposable
         {
             UdfName = "movingAverage",
             GroupBy = ["group"],
-            Options = OptionCall.ParseAll("field('value')", "size(10)", "as('mean')"),
+            Options = ["field('value')", "size(10)", "as('mean')"],
         });
         using var input = SimulatorInput.FromRecording(path);
 
@@ -52,7 +51,7 @@ public class RecordingReplayTests : IDisposable
         // Arrange: examples/data/outliers.lp (server_test.go testBatchAgent) as two query results of 20 points.
         var path = Path.Combine(_directory, "outliers.brpl");
         KapacitorRecording.WriteBatch(path, OutliersBatches());
-        var simulator = new UdfSimulator(new SimulatorOptions { UdfName = "outliers", Options = OptionCall.ParseAll("field('value')", "scale(1.5)") });
+        var simulator = new UdfSimulator(new SimulatorOptions { UdfName = "outliers", Options = ["field('value')", "scale(1.5)"] });
         using var input = SimulatorInput.FromRecording(path);
 
         // Act

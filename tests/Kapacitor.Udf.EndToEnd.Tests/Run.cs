@@ -1,5 +1,4 @@
 using Kapacitor.Udf.Simulator.Engine;
-using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.EndToEnd.Tests;
 
@@ -18,7 +17,7 @@ internal static class Run
         TargetAsync(Examples.Process(example, build), example, lineProtocol, settings, options);
 
     public static Task<SimulationResult> TargetAsync(IUdfTarget target, string udfName, string lineProtocol, SimulatorOptions settings, params string[] options) =>
-        new UdfSimulator(settings with { UdfName = udfName, Options = OptionCall.ParseAll(options) })
+        new UdfSimulator(settings with { UdfName = udfName, Options = options })
             .RunAsync(target, lineProtocol)
             .WaitAsync(HangGuard);
 

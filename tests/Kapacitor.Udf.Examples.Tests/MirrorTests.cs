@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Examples.Mirror;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;

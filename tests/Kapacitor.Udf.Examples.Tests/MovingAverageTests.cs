@@ -1,6 +1,5 @@
 using System.Text;
 using Google.Protobuf;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Examples.MovingAverage;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;

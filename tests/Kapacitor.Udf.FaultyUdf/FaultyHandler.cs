@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.FaultyUdf;
@@ -19,7 +18,7 @@ internal sealed class FaultyHandler : IUdfHandler
     /// <summary>The text of every injected exception, so tests can find it in errors and logs.</summary>
     public const string Injected = "injected fault";
 
-    private readonly UdfContext _context;
+    private readonly UdfHandlerContext _context;
     private readonly EdgeType _wants;
     private readonly TaskCompletionSource _backgroundTrigger = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string _fault = "";
@@ -30,7 +29,7 @@ internal sealed class FaultyHandler : IUdfHandler
     private long _points;
     private int _snapshots;
 
-    public FaultyHandler(UdfContext context, EdgeType wants)
+    public FaultyHandler(UdfHandlerContext context, EdgeType wants)
     {
         _context = context;
         _wants = wants;

@@ -99,8 +99,8 @@ public class UdfOptionsGeneratorTests
     }
 
     [Theory]
-    [InlineData("class Handler(Kapacitor.Udf.Agent.UdfContext c) : StreamUdf<O>(c) { protected override System.Threading.Tasks.ValueTask OnPointAsync(Kapacitor.Udf.Protocol.Point p) => default; }")]
-    [InlineData("static class U { static object F = Udf.Stream<O>((c, p) => p); }")]
+    [InlineData("class Handler(Kapacitor.Udf.UdfHandlerContext c) : StreamUdf<O>(c) { protected override System.Threading.Tasks.ValueTask OnPointAsync(Kapacitor.Udf.Protocol.Point p) => default; }")]
+    [InlineData("static class U { static object F = UdfFunction.Stream<O>((c, p) => p); }")]
     [InlineData("static class U { static object F() => UdfOptions.ToOptions(new O()); }")]
     [InlineData("[UdfOptionsClass] class Unused { }")]
     public void Generate_FindsOptionsClassesByTheirUse(string use)

@@ -1,7 +1,6 @@
 // Wraps a documentation sample of statements: the body of an async method that has a CancellationToken `ct`, with the
-// namespaces the text names (the simulator's engine and the test kit's TICKscript parser).
+// namespace the text names (the simulator's engine).
 using Kapacitor.Udf.Simulator.Engine;
-using Kapacitor.Udf.Testing.TickScript;
 
 public static class __FRAGMENT__
 {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Kapacitor.Udf.Agent;
-using Kapacitor.Udf.Hosting;
+using Kapacitor.Udf;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.LoadTool.Core;
@@ -21,10 +20,10 @@ internal sealed class StampUdf : IUdfHandler
     /// <summary>The integer field holding the emit's timestamp.</summary>
     public const string Field = "emitted";
 
-    private readonly UdfContext _context;
+    private readonly UdfHandlerContext _context;
     private readonly int _handlerMs;
 
-    private StampUdf(UdfContext context, int handlerMs)
+    private StampUdf(UdfHandlerContext context, int handlerMs)
     {
         _context = context;
         _handlerMs = handlerMs;

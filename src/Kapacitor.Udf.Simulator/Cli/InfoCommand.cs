@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Kapacitor.Udf.Hosting;
+using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Simulator.Engine;
 using Spectre.Console;
@@ -77,8 +77,8 @@ internal sealed class InfoCommand
         table.AddColumn("Example");
         foreach (var (option, declared) in info.Options.OrderBy(o => o.Key, StringComparer.Ordinal))
         {
-            var types = declared.ValueTypes.Count == 0 ? "(none)" : string.Join(", ", declared.ValueTypes.Select(UdfDescription.TypeName));
-            var example = $".{option}({string.Join(", ", declared.ValueTypes.Select(UdfDescription.ExampleLiteral))})";
+            var types = declared.ValueTypes.Count == 0 ? "(none)" : string.Join(", ", declared.ValueTypes.Select(ValueTypeText.Name));
+            var example = $".{option}({string.Join(", ", declared.ValueTypes.Select(ValueTypeText.ExampleLiteral))})";
             table.AddRow(new Text(option), new Text(types), new Text(example));
         }
 

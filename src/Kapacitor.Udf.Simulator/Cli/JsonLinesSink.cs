@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Google.Protobuf.Collections;
-using Kapacitor.Udf.Hosting;
+using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.Simulator.Cli;
@@ -88,7 +88,7 @@ internal sealed class JsonLinesSink(Stream output) : IResponseSink
                     json.WriteStartArray(name);
                     foreach (var type in option.ValueTypes)
                     {
-                        json.WriteStringValue(UdfDescription.TypeName(type));
+                        json.WriteStringValue(ValueTypeText.Name(type));
                     }
 
                     json.WriteEndArray();

@@ -2,8 +2,7 @@ using System.CommandLine;
 using Kapacitor.Udf.Simulator.Engine;
 using Kapacitor.Udf.Simulator.Input;
 using Kapacitor.Udf.Simulator.LineProtocol;
-using Kapacitor.Udf.Testing;
-using Kapacitor.Udf.Testing.TickScript;
+using Kapacitor.Udf.TickScript;
 
 namespace Kapacitor.Udf.Simulator.Cli;
 
@@ -149,10 +148,11 @@ internal sealed class RunCommand
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var figures = new RunFigures();
-        IReadOnlyList<OptionCall> calls;
+        var calls = parse.GetValue(_opt) ?? [];
         try
         {
-            calls = OptionCall.ParseAll(parse.GetValue(_opt) ?? []);
+            // Bad syntax is a usage error (exit code 2) before anything starts; the engine parses them again at define.
+            _ = OptionCall.ParseAll(calls);
         }
         catch (FormatException ex)
         {

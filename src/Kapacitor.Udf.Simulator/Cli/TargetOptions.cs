@@ -115,5 +115,5 @@ internal sealed class TargetOptions
         return ToIdentifier(program);
     }
 
-    internal static string ToIdentifier(string text) => Kapacitor.Udf.Hosting.UdfDescription.NameFor(text);
+    internal static string ToIdentifier(string text) => Kapacitor.Udf.UdfDescription.NameFor(text);
 }

@@ -1,7 +1,5 @@
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
-using Kapacitor.Udf.Testing;
-using Kapacitor.Udf.Testing.TickScript;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 
@@ -21,8 +19,10 @@ public sealed record SimulatorOptions
     /// Kapacitor gives the first UDF node of a task.</summary>
     public string? NodeId { get; init; }
 
-    /// <summary>The <c>.option(...)</c> calls in TICKscript order (parse them with <see cref="OptionCall.Parse"/>).</summary>
-    public IReadOnlyList<OptionCall> Options { get; init; } = [];
+    /// <summary>The UDF node's option calls as written in TICKscript, in order: <c>"field('value')"</c>,
+    /// <c>"size(10)"</c>, <c>"tags(['a','b'])"</c>, <c>"period(10s)"</c> (a leading <c>.</c> is optional). They are parsed and
+    /// checked against the UDF's Info at define time, as <c>kapacitor define</c> does (<see cref="UdfSimulator.Define(Kapacitor.Udf.Protocol.InfoResponse)"/>).</summary>
+    public IReadOnlyList<string> Options { get; init; } = [];
 
     /// <summary>The <c>timeout</c> of <c>kapacitor.conf</c> (default 10 s): keepalives go out every half of it, and
     /// the node is aborted when no response of any kind arrives within it.</summary>

@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Simulator.Input;
-using Kapacitor.Udf.Testing;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 
@@ -18,7 +17,7 @@ public sealed partial class UdfSimulator
         {
             options = Define(info, input.IsBatches);
         }
-        catch (UdfDefineException ex)
+        catch (TaskDefineException ex)
         {
             log.Report(new Violation(ViolationKind.DefineError, SimulationPhase.Define, ex.Message, IsFatal: true));
             return new SimulationResult { Probe = probe, Info = info, Violations = log.Violations, ViolationCount = log.Count };

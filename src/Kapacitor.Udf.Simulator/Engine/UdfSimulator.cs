@@ -1,8 +1,7 @@
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Simulator.Input;
 using Kapacitor.Udf.Simulator.LineProtocol;
-using Kapacitor.Udf.Testing;
-using Kapacitor.Udf.Testing.TickScript;
+using Kapacitor.Udf.TickScript;
 
 namespace Kapacitor.Udf.Simulator.Engine;
 
@@ -16,7 +15,7 @@ namespace Kapacitor.Udf.Simulator.Engine;
 /// var simulator = new UdfSimulator(new SimulatorOptions
 /// {
 ///     UdfName = "movingAvg",
-///     Options = OptionCall.ParseAll("field('value')", "size(10)", "as('mean')"),
+///     Options = ["field('value')", "size(10)", "as('mean')"],
 ///     GroupBy = ["group"],
 /// });
 /// var result = await simulator.RunAsync(new ProcessUdfTarget("./moving-avg", []), "test,group=a value=1 0", ct);
@@ -69,7 +68,8 @@ public sealed partial class UdfSimulator
     /// </summary>
     /// <param name="info">The UDF's Info.</param>
     /// <returns>The options the InitRequest will carry.</returns>
-    /// <exception cref="UdfDefineException">An option or the edge type does not match; the message is Kapacitor's text.</exception>
+    /// <exception cref="TaskDefineException">An option call is not valid TICKscript, or an option or the edge type does not
+    /// match; the message is Kapacitor's text.</exception>
     public IReadOnlyList<Option> Define(InfoResponse info) => Define(info, batchInput: false);
 
     private IReadOnlyList<Option> Define(InfoResponse info, bool batchInput)
@@ -78,18 +78,28 @@ public sealed partial class UdfSimulator
         var batch = batchInput || Options.BatchPeriod is not null;
         if (info.Wants == EdgeType.Batch && !batch)
         {
-            throw new UdfDefineException(
+            throw new TaskDefineException(
                 $"cannot add child mismatched edges: stream -> {Options.UdfName}:batch (the UDF wants BATCH; give a batch period so windows of points are sent, or a batch recording)");
         }
 
         if (info.Wants == EdgeType.Stream && batch)
         {
-            throw new UdfDefineException(batchInput
+            throw new TaskDefineException(batchInput
                 ? $"cannot add child mismatched edges: batch -> {Options.UdfName}:stream (the UDF wants STREAM; a batch recording feeds batches)"
                 : $"cannot add child mismatched edges: batch -> {Options.UdfName}:stream (the UDF wants STREAM; drop the batch period)");
         }
 
-        return TickOptionBinder.Bind(Options.Options, info);
+        IReadOnlyList<OptionCall> calls;
+        try
+        {
+            calls = OptionCall.ParseAll(Options.Options);
+        }
+        catch (FormatException ex)
+        {
+            throw new TaskDefineException(ex.Message, ex);
+        }
+
+        return TickOptionBinder.Bind(calls, info, static message => new TaskDefineException(message));
     }
 
     /// <summary>Probes the UDF, defines the task against its Info, then runs the task with <paramref name="input"/>.</summary>

@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>A fatal error: why (<see cref="UdfFailureReason"/>), the text Kapacitor receives, and the exception
 /// behind it, if any (logged, never sent).</summary>

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Watches the time for every running agent of one clock: flushes data pending longer than its

@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// One agent's serial executor on the <see cref="HandlerThreads"/>: the worker loop and every continuation of a

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// The process-wide, elastic set of dedicated threads that handler calls run on, borrowed by a connection only

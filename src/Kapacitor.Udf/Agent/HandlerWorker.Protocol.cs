@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>The protocol state: what each request means given the ones before it.</summary>
 internal sealed partial class HandlerWorker

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Google.Protobuf;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// The handler side of one agent: takes the queued requests in input order, checks the protocol's sequence, calls

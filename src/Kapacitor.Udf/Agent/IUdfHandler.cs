@@ -1,6 +1,6 @@
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// The user's UDF: what Kapacitor's requests are turned into.
@@ -11,7 +11,7 @@ namespace Kapacitor.Udf.Agent;
 /// call starts. Keepalives never reach the handler: the agent answers them itself, also while a call runs.</para>
 /// <para><b>Why <see cref="ValueTask"/>.</b> Handlers may do I/O (a model server, a database); a handler that
 /// finishes synchronously returns a completed <see cref="ValueTask"/> at no cost.</para>
-/// <para><b>Output.</b> Data (points, batches) is emitted through the <see cref="UdfContext"/> the handler was
+/// <para><b>Output.</b> Data (points, batches) is emitted through the <see cref="UdfHandlerContext"/> the handler was
 /// created with, from any thread and at any time; management answers are the return values here.</para>
 /// <para><b>Errors.</b> An exception from <see cref="InitAsync"/> or <see cref="RestoreAsync"/> becomes
 /// <c>success=false</c>; from <see cref="SnapshotAsync"/> it is logged and the last good snapshot is answered;

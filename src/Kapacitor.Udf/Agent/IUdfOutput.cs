@@ -1,6 +1,6 @@
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Where a handler's data goes. Thread-safe: call it from the handler or from any other thread.

@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// The one place that knows whether the input side is idle: requests the reader has in hand or has queued, and the

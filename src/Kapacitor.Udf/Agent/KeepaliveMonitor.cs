@@ -1,6 +1,6 @@
 using Serilog;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// One agent's watch on time, on behalf of Kapacitor's keepalive watchdog (docs/protocol.md, "Keepalives"): estimates

@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>Who owns the <see cref="Protocol.Point"/> objects a handler receives.</summary>
 public enum PointOwnership

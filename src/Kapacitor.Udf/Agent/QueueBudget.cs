@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Bounds the bytes held by large requests waiting in the agent's queue: together they may take at most one maximum

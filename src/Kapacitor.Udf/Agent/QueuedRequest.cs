@@ -1,6 +1,6 @@
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>A request waiting for the worker, with the bytes it holds of the large-request budget (0 for small
 /// requests, which the queue's capacity alone bounds); or, in place of a request, the read error found after the

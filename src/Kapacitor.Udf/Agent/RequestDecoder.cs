@@ -4,7 +4,7 @@ using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Protocol;
 using Serilog;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Turns one frame's payload into a <see cref="Request"/>: data frames through the agent's own decoder, everything

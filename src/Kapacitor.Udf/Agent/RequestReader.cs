@@ -5,7 +5,7 @@ using Google.Protobuf;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// The input side of one agent: frames in, keepalives answered at once, every other request queued in order for the

@@ -1,6 +1,6 @@
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>The flush policy: when pending data goes out.</summary>
 /// <remarks>

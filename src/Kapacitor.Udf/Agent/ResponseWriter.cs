@@ -4,7 +4,7 @@ using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// The only path to the output: whole frames under one lock, the data gate, and the flush policy
@@ -52,7 +52,7 @@ internal sealed partial class ResponseWriter
     {
         _encoder = encoder ?? new DataFrameEncoder();
         _output = output;
-        _maxHeldBytes = options.MaxHeldDataBytes;
+        _maxHeldBytes = options.MaxEarlyOutputBytes;
         _flushThreshold = options.FlushThresholdBytes;
         _time = options.TimeProvider;
         _maxDelay = ToTimestamp(options.MaxOutputDelay, _time);

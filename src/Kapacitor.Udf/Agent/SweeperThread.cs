@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// The process's one sweeper thread: sweeps the system clock's <see cref="AgentSweeper"/> and checks the

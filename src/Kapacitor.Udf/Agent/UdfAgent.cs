@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 using System.Threading.Channels;
 using Serilog;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Speaks Kapacitor's UDF protocol for one connection (a process's STDIN/STDOUT or one socket connection),
@@ -25,7 +25,7 @@ namespace Kapacitor.Udf.Agent;
 public sealed class UdfAgent
 {
     private readonly UdfAgentOptions _options;
-    private readonly Func<UdfContext, IUdfHandler> _handlerFactory;
+    private readonly Func<UdfHandlerContext, IUdfHandler> _handlerFactory;
     private readonly bool _readerThread;
     private readonly Channel<QueuedRequest> _queue;
     private readonly QueueBudget _largeRequests;
@@ -48,13 +48,13 @@ public sealed class UdfAgent
     /// <param name="output">Where responses go; completed when the agent ends.</param>
     /// <param name="handlerFactory">Creates the handler for this connection, given its context.</param>
     /// <param name="options">Limits and collaborators; defaults when <see langword="null"/>.</param>
-    public UdfAgent(PipeReader input, PipeWriter output, Func<UdfContext, IUdfHandler> handlerFactory, UdfAgentOptions? options = null)
+    public UdfAgent(PipeReader input, PipeWriter output, Func<UdfHandlerContext, IUdfHandler> handlerFactory, UdfAgentOptions? options = null)
         : this(input, output, handlerFactory, options, readerThread: false)
     {
     }
 
     // readerThread: read on a dedicated thread, for an input whose reads block (STDIN).
-    internal UdfAgent(PipeReader input, PipeWriter output, Func<UdfContext, IUdfHandler> handlerFactory, UdfAgentOptions? options, bool readerThread)
+    internal UdfAgent(PipeReader input, PipeWriter output, Func<UdfHandlerContext, IUdfHandler> handlerFactory, UdfAgentOptions? options, bool readerThread)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -76,7 +76,7 @@ public sealed class UdfAgent
         _writer = new ResponseWriter(output, _options, _activity, _sweeper, OnOutputLost);
         _monitor = new KeepaliveMonitor(_options, _writer, _activity, _sweeper, OnHandlerHung, reason => _abandoned.TrySetResult(new AgentFailure(UdfFailureReason.DrainTimedOut, reason)));
         _reader = new RequestReader(this, input, _queue.Writer, _largeRequests, _activity, _writer, _monitor, _decoder);
-        Context = new UdfContext(this, _writer, Log, _stopping.Token);
+        Context = new UdfHandlerContext(this, _writer, Log, _stopping.Token);
     }
 
     /// <summary>Runs the protocol until the input ends or the agent fails. Call once.</summary>
@@ -122,7 +122,7 @@ public sealed class UdfAgent
     }
 
     /// <summary>The handler's view of this agent.</summary>
-    internal UdfContext Context { get; }
+    internal UdfHandlerContext Context { get; }
 
     /// <summary>The current logger: with the task and node once Init has named them.</summary>
     internal ILogger Log { get; private set; }
@@ -132,7 +132,7 @@ public sealed class UdfAgent
 
     internal bool HasFailed => Volatile.Read(ref _failure) is not null;
 
-    /// <summary>The largest frame accepted, which every snapshot must fit (see <see cref="UdfContext.MaxFrameSize"/>).</summary>
+    /// <summary>The largest frame accepted, which every snapshot must fit (see <see cref="UdfHandlerContext.MaxFrameSize"/>).</summary>
     internal long MaxFrameSize => _options.MaxFrameSize;
 
     /// <summary>Whether nothing is in hand, queued or being handled; for tests.</summary>

@@ -1,7 +1,7 @@
 using Kapacitor.Udf.Framing;
 using Serilog;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>The limits and collaborators of one <see cref="UdfAgent"/>. Every limit has a safe default.</summary>
 public sealed record UdfAgentOptions
@@ -32,10 +32,11 @@ public sealed record UdfAgentOptions
     /// An operator sets it with <c>--drain-timeout</c> or <c>KAPACITOR_UDF_DRAIN_TIMEOUT</c> (an executable on <c>UdfHost</c>).</summary>
     public TimeSpan? DrainTimeout { get; init; }
 
-    /// <summary>How many bytes of data emitted before Kapacitor may receive it are held (default 1 MiB); beyond
-    /// that, emitters wait.
-    /// An operator sets it with <c>--max-early-output-bytes</c> or <c>KAPACITOR_UDF_MAX_EARLY_OUTPUT_BYTES</c> (an executable on <c>UdfHost</c>).</summary>
-    public int MaxHeldDataBytes { get; init; } = 1024 * 1024;
+    /// <summary>How many bytes of early output are held (default 1 MiB): data emitted before Kapacitor may read it,
+    /// that is before the Restore answer or the first point or BeginBatch, whichever comes first. Beyond it, emitters
+    /// wait. An operator sets it with <c>--max-early-output-bytes</c> or <c>KAPACITOR_UDF_MAX_EARLY_OUTPUT_BYTES</c>
+    /// (an executable on <c>UdfHost</c>).</summary>
+    public int MaxEarlyOutputBytes { get; init; } = 1024 * 1024;
 
     /// <summary>Pending data bytes that force a flush even while input is still streaming (default 64 KiB).
     /// An operator sets it with <c>--flush-threshold-bytes</c> or <c>KAPACITOR_UDF_FLUSH_THRESHOLD_BYTES</c> (an executable on <c>UdfHost</c>).</summary>
@@ -77,7 +78,7 @@ public sealed record UdfAgentOptions
         Require(DefaultKeepaliveTimeout <= MaxTimerDelay, nameof(DefaultKeepaliveTimeout), $"must be at most {MaxTimerDelay} (the longest .NET timer; it is the drain deadline when DrainTimeout is not set)");
         Require(DrainTimeout is null || DrainTimeout > TimeSpan.Zero, nameof(DrainTimeout), "must be positive");
         Require(DrainTimeout is null || DrainTimeout <= MaxTimerDelay, nameof(DrainTimeout), $"must be at most {MaxTimerDelay} (the longest .NET timer)");
-        Require(MaxHeldDataBytes > 0, nameof(MaxHeldDataBytes), "must be positive");
+        Require(MaxEarlyOutputBytes > 0, nameof(MaxEarlyOutputBytes), "must be positive");
         Require(FlushThresholdBytes > 0, nameof(FlushThresholdBytes), "must be positive");
         Require(MaxOutputDelay >= TimeSpan.Zero && MaxOutputDelay <= MaxOutputDelayLimit, nameof(MaxOutputDelay), $"must be between 0 and {MaxOutputDelayLimit}");
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));

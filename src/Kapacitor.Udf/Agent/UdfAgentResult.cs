@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>How an agent's run ended.</summary>
 /// <param name="Reason">Why it failed, or <see cref="UdfFailureReason.None"/> when it succeeded.</param>

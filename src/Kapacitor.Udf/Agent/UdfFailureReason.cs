@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>Why an agent's run failed: the closed set of endings other than success (see
 /// <see cref="UdfAgentResult.Reason"/>). The text Kapacitor receives in the <c>ErrorResponse</c> is the result's
@@ -14,7 +14,7 @@ public enum UdfFailureReason
     /// <summary>A handler method other than Init, Restore, Snapshot and Stop threw (or returned null).</summary>
     HandlerFailed,
 
-    /// <summary>Work started with <see cref="UdfContext.StartBackground"/> threw.</summary>
+    /// <summary>Work started with <see cref="UdfHandlerContext.StartBackground"/> threw.</summary>
     BackgroundWorkFailed,
 
     /// <summary>One handler call ran longer than <see cref="UdfAgentOptions.MaxHandlerTime"/>.</summary>

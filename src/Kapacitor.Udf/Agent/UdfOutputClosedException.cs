@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>Data was emitted after the agent stopped, failed, or lost its output.</summary>
 public sealed class UdfOutputClosedException : InvalidOperationException

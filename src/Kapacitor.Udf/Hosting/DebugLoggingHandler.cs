@@ -1,9 +1,8 @@
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Serilog;
 using Serilog.Events;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// What <c>KAPACITOR_UDF_LOG_LEVEL=Debug</c> adds to a UDF's log: one line per management call Kapacitor makes
@@ -11,7 +10,7 @@ namespace Kapacitor.Udf.Hosting;
 /// points and batches came in). It wraps the handler only when Debug is enabled, so the data path of a UDF at the
 /// default level is untouched.
 /// </summary>
-internal sealed class DebugLoggingHandler(UdfContext context, IUdfHandler inner) : IUdfHandler
+internal sealed class DebugLoggingHandler(UdfHandlerContext context, IUdfHandler inner) : IUdfHandler
 {
     private long _points;
     private long _batches;
@@ -22,7 +21,7 @@ internal sealed class DebugLoggingHandler(UdfContext context, IUdfHandler inner)
     private ILogger Log => context.Logger;
 
     /// <summary>The factory, wrapped when <paramref name="log"/> writes Debug events; otherwise the factory itself.</summary>
-    public static Func<UdfContext, IUdfHandler> Wrap(Func<UdfContext, IUdfHandler> factory, ILogger log) =>
+    public static Func<UdfHandlerContext, IUdfHandler> Wrap(Func<UdfHandlerContext, IUdfHandler> factory, ILogger log) =>
         log.IsEnabled(LogEventLevel.Debug) ? ctx => new DebugLoggingHandler(ctx, factory(ctx)) : factory;
 
     public async ValueTask<InfoResponse> InfoAsync()

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// The text forms of limit values on the command line and in <c>KAPACITOR_UDF_*</c> variables, as an operator writes

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// What <see cref="Console.Out"/> becomes while the agent owns STDOUT: every write goes to STDERR. Console.Error is

@@ -1,16 +1,15 @@
-using Kapacitor.Udf.Agent;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>The UDFs one executable serves: a single unnamed one, or several selected by name.</summary>
 /// <param name="Udfs">Name → handler factory; the single UDF's name is empty.</param>
 /// <param name="Named">Whether the UDFs are selected by name (<c>--udf NAME</c>, <c>--socket NAME=PATH</c>).</param>
-internal sealed record UdfCatalog(IReadOnlyDictionary<string, Func<UdfContext, IUdfHandler>> Udfs, bool Named)
+internal sealed record UdfCatalog(IReadOnlyDictionary<string, Func<UdfHandlerContext, IUdfHandler>> Udfs, bool Named)
 {
-    public static UdfCatalog Single(Func<UdfContext, IUdfHandler> factory) =>
-        new(new Dictionary<string, Func<UdfContext, IUdfHandler>> { [""] = factory }, Named: false);
+    public static UdfCatalog Single(Func<UdfHandlerContext, IUdfHandler> factory) =>
+        new(new Dictionary<string, Func<UdfHandlerContext, IUdfHandler>> { [""] = factory }, Named: false);
 
-    public static UdfCatalog ByName(IReadOnlyDictionary<string, Func<UdfContext, IUdfHandler>> udfs)
+    public static UdfCatalog ByName(IReadOnlyDictionary<string, Func<UdfHandlerContext, IUdfHandler>> udfs)
     {
         ArgumentNullException.ThrowIfNull(udfs);
         if (udfs.Count == 0)
@@ -18,7 +17,7 @@ internal sealed record UdfCatalog(IReadOnlyDictionary<string, Func<UdfContext, I
             throw new ArgumentException("at least one UDF is needed", nameof(udfs));
         }
 
-        var copy = new Dictionary<string, Func<UdfContext, IUdfHandler>>(StringComparer.Ordinal);
+        var copy = new Dictionary<string, Func<UdfHandlerContext, IUdfHandler>>(StringComparer.Ordinal);
         foreach (var (name, factory) in udfs)
         {
             // The name is a kapacitor.conf key and the left side of --socket NAME=PATH.
@@ -41,4 +40,4 @@ internal sealed record UdfCatalog(IReadOnlyDictionary<string, Func<UdfContext, I
 /// <param name="Name">The UDF's name, or <see langword="null"/> in a single-UDF program.</param>
 /// <param name="Path">The socket path.</param>
 /// <param name="Factory">The UDF's handler factory.</param>
-internal sealed record UdfSocketTarget(string? Name, string Path, Func<UdfContext, IUdfHandler> Factory);
+internal sealed record UdfSocketTarget(string? Name, string Path, Func<UdfHandlerContext, IUdfHandler> Factory);

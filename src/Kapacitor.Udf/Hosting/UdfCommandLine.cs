@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Kapacitor.Udf.Agent;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>What a UDF executable was asked to do.</summary>
 internal abstract record UdfCommand
@@ -14,7 +13,7 @@ internal abstract record UdfCommand
     public sealed record BuiltIn(ParseResult Parse) : UdfCommand;
 
     /// <summary>Process mode: one UDF on STDIN/STDOUT.</summary>
-    public sealed record Process(Func<UdfContext, IUdfHandler> Factory) : UdfCommand;
+    public sealed record Process(Func<UdfHandlerContext, IUdfHandler> Factory) : UdfCommand;
 
     /// <summary>Socket mode: one server per target, in this process.</summary>
     public sealed record Socket(IReadOnlyList<UdfSocketTarget> Targets) : UdfCommand;
@@ -23,7 +22,7 @@ internal abstract record UdfCommand
     public sealed record Health(IReadOnlyList<string> Paths, TimeSpan Timeout) : UdfCommand;
 
     /// <summary>Print each UDF's options and ready kapacitor.conf and TICKscript snippets; no protocol.</summary>
-    public sealed record Describe(IReadOnlyList<(string? Name, Func<UdfContext, IUdfHandler> Factory)> Udfs) : UdfCommand;
+    public sealed record Describe(IReadOnlyList<(string? Name, Func<UdfHandlerContext, IUdfHandler> Factory)> Udfs) : UdfCommand;
 }
 
 /// <summary>

@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Text;
+using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Ready-to-paste <c>kapacitor.conf</c> and TICKscript snippets for a UDF, built from its <see cref="InfoResponse"/>.
 /// Plain text with <c>\n</c> line endings, so every front end (a UDF's <c>--describe</c>, the simulator's
 /// <c>info</c> command) prints exactly the same thing.
 /// </summary>
-public static class UdfDescription
+internal static class UdfDescription
 {
     /// <summary>The keepalive timeout written into the configuration: Kapacitor's sample value. Kapacitor has no default.</summary>
     public const string DefaultTimeout = "10s";
@@ -97,8 +98,8 @@ public static class UdfDescription
         builder.Append("    @").Append(name).Append("()\n");
         var calls = info.Options
             .OrderBy(o => o.Key, StringComparer.Ordinal)
-            .Select(o => (Call: $".{o.Key}({string.Join(", ", o.Value.ValueTypes.Select(ExampleLiteral))})",
-                Types: o.Value.ValueTypes.Count == 0 ? "no arguments" : string.Join(", ", o.Value.ValueTypes.Select(TypeName))))
+            .Select(o => (Call: $".{o.Key}({string.Join(", ", o.Value.ValueTypes.Select(ValueTypeText.ExampleLiteral))})",
+                Types: o.Value.ValueTypes.Count == 0 ? "no arguments" : string.Join(", ", o.Value.ValueTypes.Select(ValueTypeText.Name))))
             .ToList();
         var width = calls.Count == 0 ? 0 : calls.Max(c => c.Call.Length);
         foreach (var (call, types) in calls)
@@ -125,8 +126,8 @@ public static class UdfDescription
         var rows = info.Options
             .OrderBy(o => o.Key, StringComparer.Ordinal)
             .Select(o => (Name: o.Key,
-                Types: o.Value.ValueTypes.Count == 0 ? "(no arguments)" : string.Join(", ", o.Value.ValueTypes.Select(TypeName)),
-                Example: $".{o.Key}({string.Join(", ", o.Value.ValueTypes.Select(ExampleLiteral))})"))
+                Types: o.Value.ValueTypes.Count == 0 ? "(no arguments)" : string.Join(", ", o.Value.ValueTypes.Select(ValueTypeText.Name)),
+                Example: $".{o.Key}({string.Join(", ", o.Value.ValueTypes.Select(ValueTypeText.ExampleLiteral))})"))
             .ToList();
         var nameWidth = Math.Max("option".Length, rows.Max(r => r.Name.Length));
         var typesWidth = Math.Max("types".Length, rows.Max(r => r.Types.Length));
@@ -170,32 +171,6 @@ public static class UdfDescription
         builder[0] = char.ToLowerInvariant(builder[0]);
         return builder.ToString();
     }
-
-    /// <summary>An example TICKscript literal of exactly the given type.</summary>
-    /// <param name="type">The declared type.</param>
-    /// <returns><c>TRUE</c>, <c>10</c>, <c>1.5</c>, <c>'value'</c> or <c>10s</c>.</returns>
-    public static string ExampleLiteral(Protocol.ValueType type) => type switch
-    {
-        Protocol.ValueType.Bool => "TRUE",
-        Protocol.ValueType.Int => "10",
-        Protocol.ValueType.Double => "1.5",
-        Protocol.ValueType.String => "'value'",
-        Protocol.ValueType.Duration => "10s",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a UDF option value type"),
-    };
-
-    /// <summary>The proto name of a value type, as Kapacitor prints it.</summary>
-    /// <param name="type">The type.</param>
-    /// <returns><c>BOOL</c>, <c>INT</c>, <c>DOUBLE</c>, <c>STRING</c> or <c>DURATION</c>.</returns>
-    public static string TypeName(Protocol.ValueType type) => type switch
-    {
-        Protocol.ValueType.Bool => "BOOL",
-        Protocol.ValueType.Int => "INT",
-        Protocol.ValueType.Double => "DOUBLE",
-        Protocol.ValueType.String => "STRING",
-        Protocol.ValueType.Duration => "DURATION",
-        _ => ((int)type).ToString(CultureInfo.InvariantCulture),
-    };
 
     private static string Compose(InfoResponse info, string name, string config)
     {

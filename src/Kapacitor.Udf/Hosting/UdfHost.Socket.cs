@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Kapacitor.Udf.Protocol;
-using Kapacitor.Udf.Server;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 public static partial class UdfHost
 {

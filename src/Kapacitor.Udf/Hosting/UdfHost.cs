@@ -1,12 +1,9 @@
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Kapacitor.Udf.Agent;
-using Kapacitor.Udf.Server;
-using Kapacitor.Udf.Transport;
 using Serilog;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// The entry point of a UDF executable: <c>return await UdfHost.RunAsync(args, ctx =&gt; new MyHandler(ctx));</c>
@@ -44,7 +41,7 @@ public static partial class UdfHost
     /// <returns>The process exit code: 0 when the input ended and everything was delivered (process mode), the
     /// server stopped on a signal (socket mode) or the server answered (health); 1 after a failure; 2 for a usage
     /// error.</returns>
-    public static Task<int> RunAsync(string[] args, Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions? options = null)
+    public static Task<int> RunAsync(string[] args, Func<UdfHandlerContext, IUdfHandler> handlerFactory, UdfHostOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(handlerFactory);
@@ -70,10 +67,10 @@ public static partial class UdfHost
     /// PATH</c>, or <c>--help</c>. With a single UDF, no arguments is process mode too.</param>
     /// <param name="udfs">UDF name (the <c>[udf.functions.NAME]</c> key) → handler factory.</param>
     /// <param name="options">Limits and logging; defaults when <see langword="null"/>.</param>
-    /// <returns>The process exit code, as for <see cref="RunAsync(string[], Func{UdfContext, IUdfHandler}, UdfHostOptions?)"/>.</returns>
+    /// <returns>The process exit code, as for <see cref="RunAsync(string[], Func{UdfHandlerContext, IUdfHandler}, UdfHostOptions?)"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="udfs"/> is empty, or a name is empty or holds '=' or
     /// whitespace.</exception>
-    public static Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, Func<UdfContext, IUdfHandler>> udfs, UdfHostOptions? options = null)
+    public static Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, Func<UdfHandlerContext, IUdfHandler>> udfs, UdfHostOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var catalog = UdfCatalog.ByName(udfs);
@@ -143,7 +140,7 @@ public static partial class UdfHost
 
     // The Info comes from the handler through a real agent in memory, so it is exactly what Kapacitor would read. The
     // limits given on the command line go into the kapacitor.conf snippet's args.
-    private static async Task<int> DescribeAsync(IReadOnlyList<(string? Name, Func<UdfContext, IUdfHandler> Factory)> udfs, UdfLimitsResult limits, UdfHostOptions codeOptions)
+    private static async Task<int> DescribeAsync(IReadOnlyList<(string? Name, Func<UdfHandlerContext, IUdfHandler> Factory)> udfs, UdfLimitsResult limits, UdfHostOptions codeOptions)
     {
         var (prog, progArgs) = LaunchCommand();
         foreach (var (name, factory) in udfs)
@@ -183,7 +180,7 @@ public static partial class UdfHost
         return 2;
     }
 
-    private static async Task<int> RunProcessOrHelpAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options, UdfCatalog catalog)
+    private static async Task<int> RunProcessOrHelpAsync(Func<UdfHandlerContext, IUdfHandler> handlerFactory, UdfHostOptions options, UdfCatalog catalog)
     {
         if (!Console.IsInputRedirected)
         {
@@ -201,10 +198,10 @@ public static partial class UdfHost
 
     // The whole process-mode run happens on a thread of its own, so neither the protocol nor the exit waits for the
     // thread pool, which user code may starve.
-    private static Task<int> RunProcessAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options) =>
+    private static Task<int> RunProcessAsync(Func<UdfHandlerContext, IUdfHandler> handlerFactory, UdfHostOptions options) =>
         DedicatedThread.Start("udf-main", () => RunProcessHereAsync(handlerFactory, options));
 
-    private static async Task<int> RunProcessHereAsync(Func<UdfContext, IUdfHandler> handlerFactory, UdfHostOptions options)
+    private static async Task<int> RunProcessHereAsync(Func<UdfHandlerContext, IUdfHandler> handlerFactory, UdfHostOptions options)
     {
         // STDOUT carries frames only: take the raw stream, then send every Console.Out write to STDERR.
         var stdin = Console.OpenStandardInput();

@@ -1,8 +1,6 @@
-using Kapacitor.Udf.Agent;
-using Kapacitor.Udf.Server;
 using Serilog;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>How <see cref="UdfHost"/> runs a UDF executable, in either mode. The limits set here are the program's
 /// defaults: the operator overrides each with a <c>KAPACITOR_UDF_</c> variable (<c>KAPACITOR_UDF_MAX_HANDLER_TIME=5m</c>)

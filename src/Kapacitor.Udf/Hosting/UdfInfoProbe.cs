@@ -1,9 +1,8 @@
 using System.IO.Pipelines;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Asks a handler for its Info the way Kapacitor's startup probe does (Info, then end of input), through a real agent
@@ -16,7 +15,7 @@ internal static class UdfInfoProbe
     /// <summary>The handler's InfoResponse.</summary>
     /// <exception cref="InvalidOperationException">The agent answered with an error, or not at all.</exception>
     /// <exception cref="FrameException">The agent's output ended inside a frame.</exception>
-    public static async Task<InfoResponse> InMemoryAsync(Func<UdfContext, IUdfHandler> handlerFactory)
+    public static async Task<InfoResponse> InMemoryAsync(Func<UdfHandlerContext, IUdfHandler> handlerFactory)
     {
         var input = new Pipe();
         var output = new Pipe();

@@ -1,7 +1,4 @@
-using Kapacitor.Udf.Agent;
-using Kapacitor.Udf.Server;
-
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// One limit an operator sets without recompiling: the option <c>--NAME VALUE</c> and the variable

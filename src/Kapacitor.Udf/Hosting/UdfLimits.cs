@@ -1,7 +1,4 @@
-using Kapacitor.Udf.Agent;
-using Kapacitor.Udf.Server;
-
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>Where a limit's value came from; later sources win.</summary>
 internal enum LimitSource
@@ -75,10 +72,10 @@ internal static class UdfLimits
             "How long the UDF may take to finish after its input ends, an error or a signal (default: Kapacitor's timeout).",
             TimeSpan.FromTicks(1), UdfAgentOptions.MaxTimerDelay, $"a duration above 0 and at most {TimerMax}, {DurationExamples}",
             o => o.Agent.DrainTimeout, (o, v) => WithAgent(o, o.Agent with { DrainTimeout = v })),
-        UdfLimit.Size("max-early-output-bytes", $"{nameof(UdfAgentOptions)}.{nameof(UdfAgentOptions.MaxHeldDataBytes)}",
+        UdfLimit.Size("max-early-output-bytes", $"{nameof(UdfAgentOptions)}.{nameof(UdfAgentOptions.MaxEarlyOutputBytes)}",
             "Data emitted before Kapacitor may receive it (before Init or Restore) that is held; beyond it, emitters wait.",
             1, int.MaxValue, $"1 to {int.MaxValue} bytes, {SizeForms}",
-            o => o.Agent.MaxHeldDataBytes, (o, v) => WithAgent(o, o.Agent with { MaxHeldDataBytes = (int)v })),
+            o => o.Agent.MaxEarlyOutputBytes, (o, v) => WithAgent(o, o.Agent with { MaxEarlyOutputBytes = (int)v })),
         UdfLimit.Size("flush-threshold-bytes", $"{nameof(UdfAgentOptions)}.{nameof(UdfAgentOptions.FlushThresholdBytes)}",
             "Pending output that is flushed even while input still streams.",
             1, int.MaxValue, $"1 to {int.MaxValue} bytes, {SizeForms}",

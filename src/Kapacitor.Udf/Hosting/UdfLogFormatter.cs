@@ -3,7 +3,7 @@ using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Parsing;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Formats each log event as exactly one STDERR line that Kapacitor can carry: Kapacitor logs every UDF stderr line
@@ -11,7 +11,7 @@ namespace Kapacitor.Udf.Hosting;
 /// reading stderr until the UDF blocks (docs/protocol.md, "STDERR"). Newlines (stack traces) are folded and lines are capped.
 /// </summary>
 /// <remarks>Format: <c>2026-01-02T03:04:05.678Z E! [task=cpu node=movingAvg2 reason=HandlerFailed] message | exception</c>.</remarks>
-public sealed class UdfLogFormatter : ITextFormatter
+internal sealed class UdfLogFormatter : ITextFormatter
 {
     /// <summary>The longest line written, in characters: at most 3 UTF-8 bytes each, well under 64 KiB.</summary>
     public const int MaxLineLength = 16 * 1024;

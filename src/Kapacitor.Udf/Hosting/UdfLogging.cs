@@ -1,7 +1,7 @@
 using Serilog;
 using Serilog.Events;
 
-namespace Kapacitor.Udf.Hosting;
+namespace Kapacitor.Udf;
 
 /// <summary>Builds the logger a UDF process uses: Serilog to STDERR, one capped line per event.</summary>
 public static class UdfLogging
@@ -19,7 +19,9 @@ public static class UdfLogging
         return new LazyLogger(() => CreateStderrLogger(level), level);
     }
 
-    /// <summary>Creates a logger that writes <see cref="UdfLogFormatter"/> lines to STDERR only.</summary>
+    /// <summary>Creates a logger that writes to STDERR only, one line per event as Kapacitor carries it
+    /// (<c>2026-01-02T03:04:05.678Z E! [task=cpu node=movingAvg2] message | exception</c>, newlines folded, lines
+    /// capped well under Kapacitor's 64 KiB).</summary>
     /// <param name="minimumLevel">The least severe level written; <see langword="null"/> reads
     /// <see cref="LevelVariable"/>, defaulting to Information.</param>
     /// <returns>The logger; dispose it to flush.</returns>

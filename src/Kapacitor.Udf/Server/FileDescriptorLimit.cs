@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Kapacitor.Udf.Server;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// The open-file limit a socket server lives within: every connection is a descriptor. At start the soft limit is

@@ -2,12 +2,11 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
 using Serilog;
 
-namespace Kapacitor.Udf.Server;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// A socket UDF: a long-running server on a Unix stream socket that Kapacitor connects to
@@ -57,7 +56,7 @@ public sealed class UdfServer : IAsyncDisposable
     private static readonly TimeSpan ShutdownErrorLimit = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ForcedCloseLimit = TimeSpan.FromSeconds(5);
 
-    private readonly Func<UdfContext, IUdfHandler> _handlerFactory;
+    private readonly Func<UdfHandlerContext, IUdfHandler> _handlerFactory;
     private readonly UdfServerOptions _options;
     private readonly ILogger _log;
     private readonly TimeProvider _time;
@@ -78,7 +77,7 @@ public sealed class UdfServer : IAsyncDisposable
     /// process UDF uses).</param>
     /// <param name="options">Limits and logging; defaults when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The path is empty or too long for a Unix socket.</exception>
-    public UdfServer(string socketPath, Func<UdfContext, IUdfHandler> handlerFactory, UdfServerOptions? options = null)
+    public UdfServer(string socketPath, Func<UdfHandlerContext, IUdfHandler> handlerFactory, UdfServerOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
         ArgumentNullException.ThrowIfNull(handlerFactory);

@@ -1,9 +1,8 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using Kapacitor.Udf.Agent;
 using Serilog;
 
-namespace Kapacitor.Udf.Server;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// One accepted connection: its socket and the agent that speaks the protocol over it.
@@ -23,7 +22,7 @@ internal sealed class UdfServerConnection
     private readonly CancellationTokenSource _abandon = new();
     private int _closed;
 
-    public UdfServerConnection(long id, Socket socket, Func<UdfContext, IUdfHandler> handlerFactory, UdfAgentOptions options, ILogger log)
+    public UdfServerConnection(long id, Socket socket, Func<UdfHandlerContext, IUdfHandler> handlerFactory, UdfAgentOptions options, ILogger log)
     {
         Id = id;
         _socket = socket;

@@ -1,7 +1,6 @@
-using Kapacitor.Udf.Agent;
 using Serilog;
 
-namespace Kapacitor.Udf.Server;
+namespace Kapacitor.Udf;
 
 /// <summary>The limits of a <see cref="UdfServer"/>. Every limit has a safe default.</summary>
 public sealed record UdfServerOptions
@@ -15,7 +14,7 @@ public sealed record UdfServerOptions
     public UdfAgentOptions Agent { get; init; } = new();
 
     /// <summary>Where the server and its connections log (default: nowhere). Connection events carry a
-    /// <c>Connection</c> property, printed as <c>conn=N</c> by <see cref="Hosting.UdfLogFormatter"/>.</summary>
+    /// <c>Connection</c> property, printed as <c>conn=N</c> by <see cref="UdfLogging.CreateStderrLogger"/>'s lines.</summary>
     public ILogger Logger { get; init; } = Serilog.Core.Logger.None;
 
     /// <summary>The permissions of the socket file, set right after it is created (default <c>0660</c>). On Linux,

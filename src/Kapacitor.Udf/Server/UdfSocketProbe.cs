@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Server;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Does what Kapacitor's startup probe does, against a running socket server: connect, InfoRequest, InfoResponse,

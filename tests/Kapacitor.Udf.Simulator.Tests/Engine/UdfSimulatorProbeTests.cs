@@ -2,6 +2,7 @@ using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Simulator.Engine;
 using Kapacitor.Udf.Simulator.Tests.Support;
 using static Kapacitor.Udf.Simulator.Tests.Support.TestData;
+using static Kapacitor.Udf.Tests.Support.InfoResponses;
 
 namespace Kapacitor.Udf.Simulator.Tests.Engine;
 

@@ -1,8 +1,8 @@
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Simulator.Engine;
 using Kapacitor.Udf.Simulator.Tests.Support;
-using Kapacitor.Udf.Testing.TickScript;
 using static Kapacitor.Udf.Simulator.Tests.Support.TestData;
+using static Kapacitor.Udf.Tests.Support.InfoResponses;
 
 namespace Kapacitor.Udf.Simulator.Tests.Engine;
 
@@ -71,7 +71,7 @@ public sealed class UdfSimulatorRunTests
         var simulator = new UdfSimulator(new SimulatorOptions
         {
             UdfName = "movingAvg",
-            Options = OptionCall.ParseAll("size(10)", "field('value')", "flag()", "size(3)"),
+            Options = ["size(10)", "field('value')", "flag()", "size(3)"],
         });
 
         // Act

@@ -1,8 +1,8 @@
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Simulator.Engine;
 using Kapacitor.Udf.Simulator.Tests.Support;
-using Kapacitor.Udf.Testing.TickScript;
 using static Kapacitor.Udf.Simulator.Tests.Support.TestData;
+using static Kapacitor.Udf.Tests.Support.InfoResponses;
 
 namespace Kapacitor.Udf.Simulator.Tests.Engine;
 
@@ -416,7 +416,7 @@ public sealed class UdfSimulatorViolationTests
     {
         // Arrange
         var udf = new FakeUdf(Info(options: [("scale", [Protocol.ValueType.Double])]));
-        var options = new SimulatorOptions { Options = OptionCall.ParseAll("scale(2)") };
+        var options = new SimulatorOptions { Options = ["scale(2)"] };
 
         // Act
         var result = await RunAsync(udf, options: options);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Kapacitor.Udf.Agent;
 
 namespace Kapacitor.Udf.Tests.Agent;
 

@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Testing;
 
 namespace Kapacitor.Udf.Tests.Agent;

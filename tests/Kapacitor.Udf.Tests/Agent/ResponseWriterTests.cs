@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
 using Kapacitor.Udf.Tests.Support;

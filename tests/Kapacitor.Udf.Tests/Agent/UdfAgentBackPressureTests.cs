@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Tests.Support;

@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
 using Kapacitor.Udf.Tests.Support;
@@ -52,7 +51,7 @@ public class UdfAgentBorrowedPointTests
         seen.Should().HaveCount(50);
     }
 
-    private sealed class BorrowingEcho(UdfContext context, HashSet<Point> seen) : IUdfHandler
+    private sealed class BorrowingEcho(UdfHandlerContext context, HashSet<Point> seen) : IUdfHandler
     {
         public PointOwnership PointOwnership => PointOwnership.Borrowed;
 

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
 using Kapacitor.Udf.Tests.Support;

@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
 using Kapacitor.Udf.Tests.Support;
@@ -105,7 +104,7 @@ public class UdfAgentLatencyTests
         var clock = new ManualTimeProvider();
         var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        UdfContext? context = null;
+        UdfHandlerContext? context = null;
         await using var harness = UdfTestHarness.Start(ctx => new TestHandler(context = ctx)
         {
             OnPoint = async p =>
@@ -135,7 +134,7 @@ public class UdfAgentLatencyTests
     {
         // Arrange: the gate is open and nothing is in flight.
         var clock = new ManualTimeProvider();
-        UdfContext? context = null;
+        UdfHandlerContext? context = null;
         await using var harness = UdfTestHarness.Start(ctx => new TestHandler(context = ctx) { OnPoint = _ => default },
             new UdfAgentOptions { TimeProvider = clock });
         await harness.SendAsync(Requests.Init());

@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
@@ -99,7 +98,7 @@ public class UdfAgentOutputTests
 
                 return ValueTask.FromResult(new InitResponse { Success = true });
             },
-        }, new UdfAgentOptions { MaxHeldDataBytes = 100 });
+        }, new UdfAgentOptions { MaxEarlyOutputBytes = 100 });
 
         await harness.SendAsync(Requests.Init());
         await harness.ReadAsync();
@@ -118,7 +117,7 @@ public class UdfAgentOutputTests
     public async Task EmitPointAsync_FromEightThreadsAtOnce_EveryFrameIntactAndInOrderPerThread()
     {
         // Requirement 8: one lock, whole frames, any thread.
-        UdfContext? context = null;
+        UdfHandlerContext? context = null;
         await using var harness = UdfTestHarness.Start(ctx => new TestHandler(context = ctx) { OnPoint = _ => default });
         await harness.SendAsync(Requests.Init());
         await harness.ReadAsync();

@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
 
@@ -11,7 +10,7 @@ public class AdapterTests
     [Fact]
     public async Task StreamToBatch_Info_WantsStreamProvidesBatch()
     {
-        await using var udf = UdfTestHarness.Start(ctx => new Windowed(ctx, BatchCut.ByCount(2)));
+        await using var udf = UdfTestHarness.Start(ctx => new Windowed(ctx, BatchWindow.ByCount(2)));
 
         var info = await udf.InfoAsync();
 
@@ -21,7 +20,7 @@ public class AdapterTests
     [Fact]
     public async Task StreamToBatch_ByCount_CutsEachGroupSeparately()
     {
-        await using var udf = UdfTestHarness.Start(ctx => new Windowed(ctx, BatchCut.ByCount(3)));
+        await using var udf = UdfTestHarness.Start(ctx => new Windowed(ctx, BatchWindow.ByCount(3)));
         await udf.InitAsync();
         for (var t = 0; t < 7; t++)
         {
@@ -41,7 +40,7 @@ public class AdapterTests
     [Fact]
     public async Task StreamToBatch_ByPeriod_CutsAlignedWindowsWhenALaterPointArrives()
     {
-        await using var udf = UdfTestHarness.Start(ctx => new Windowed(ctx, BatchCut.ByPeriod(TimeSpan.FromSeconds(10))));
+        await using var udf = UdfTestHarness.Start(ctx => new Windowed(ctx, BatchWindow.ByPeriod(TimeSpan.FromSeconds(10))));
         await udf.InitAsync();
 
         foreach (var t in new[] { 3, 5, 9, 12, 11, 31 })
@@ -58,7 +57,7 @@ public class AdapterTests
     [Fact]
     public async Task StreamToBatch_ByPeriodBeforeTheEpoch_AlignsDownwards()
     {
-        await using var udf = UdfTestHarness.Start(ctx => new Windowed(ctx, BatchCut.ByPeriod(10 * Second)));
+        await using var udf = UdfTestHarness.Start(ctx => new Windowed(ctx, BatchWindow.ByPeriod(10 * Second)));
         await udf.InitAsync();
 
         await udf.SendPointsAsync([Host("a", -15 * Second), Host("a", -11 * Second), Host("a", -10 * Second)]);
@@ -107,11 +106,11 @@ public class AdapterTests
     private static Point Host(string host, long time) =>
         TestPoint.Stream("cpu", time, new Dictionary<string, string> { ["host"] = host, ["dc"] = "x" }, ["host"]).SetField("v", 1.0);
 
-    private sealed class Windowed(UdfContext context, BatchCut cut) : StreamToBatchUdf<NoOptions>(context)
+    private sealed class Windowed(UdfHandlerContext context, BatchWindow cut) : StreamToBatchUdf<NoOptions>(context)
     {
-        protected override BatchCut Cut => cut;
+        protected override BatchWindow Cut => cut;
 
-        protected override ValueTask OnBatchAsync(Batch batch) => EmitAsync(batch.Reply().AddRange(batch.Points));
+        protected override ValueTask OnBatchAsync(Batch batch) => EmitAsync(batch.CreateOutput().AddRange(batch.Points));
     }
 
     public sealed class EveryOptions
@@ -119,14 +118,14 @@ public class AdapterTests
         public required int Every { get; init; }
     }
 
-    private sealed class WindowedByOption(UdfContext context) : StreamToBatchUdf<EveryOptions>(context)
+    private sealed class WindowedByOption(UdfHandlerContext context) : StreamToBatchUdf<EveryOptions>(context)
     {
-        protected override BatchCut Cut => BatchCut.ByCount(Options.Every);
+        protected override BatchWindow Cut => BatchWindow.ByCount(Options.Every);
 
-        protected override ValueTask OnBatchAsync(Batch batch) => EmitAsync(batch.Reply().AddRange(batch.Points));
+        protected override ValueTask OnBatchAsync(Batch batch) => EmitAsync(batch.CreateOutput().AddRange(batch.Points));
     }
 
-    private sealed class Exploded(UdfContext context) : BatchToStreamUdf<NoOptions>(context)
+    private sealed class Exploded(UdfHandlerContext context) : BatchToStreamUdf<NoOptions>(context)
     {
         protected override async ValueTask OnBatchAsync(Batch batch)
         {

@@ -21,13 +21,13 @@ public class BatchTests
     }
 
     [Fact]
-    public void Reply_EchoesBeginAndEndWithoutPoints()
+    public void CreateOutput_EchoesBeginAndEndWithoutPoints()
     {
         var begin = new BeginBatch { Name = "cpu", Group = "host=a", Tags = { ["host"] = "a" }, Size = 3, ByName = true };
         var end = new EndBatch { Name = "cpu", Group = "host=a", Tags = { ["host"] = "a" }, Tmax = 99 };
         var batch = new Batch(begin, [new Point(), new Point(), new Point()], end);
 
-        var reply = batch.Reply();
+        var reply = batch.CreateOutput();
 
         reply.Count.Should().Be(0);
         reply.Begin.Should().Be(begin).And.NotBeSameAs(begin);

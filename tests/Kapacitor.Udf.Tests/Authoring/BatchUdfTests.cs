@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
 
@@ -46,7 +45,7 @@ public class BatchUdfTests
     }
 
     [Fact]
-    public async Task EmitAsync_Reply_EchoesTheInputAndSetsTheRealSize()
+    public async Task EmitAsync_CreateOutput_EchoesTheInputAndSetsTheRealSize()
     {
         // Requirements 21-22: Begin/points/End, size = real count, End echoed (name, tags, tmax).
         await using var udf = UdfTestHarness.Start(ctx => new Recording(ctx, []));
@@ -89,12 +88,12 @@ public class BatchUdfTests
     }
 
     // Keeps every batch and answers with its odd-time points.
-    private sealed class Recording(UdfContext context, List<Batch> seen) : BatchUdf<NoOptions>(context)
+    private sealed class Recording(UdfHandlerContext context, List<Batch> seen) : BatchUdf<NoOptions>(context)
     {
         protected override ValueTask OnBatchAsync(Batch batch)
         {
             seen.Add(batch);
-            var output = batch.Reply();
+            var output = batch.CreateOutput();
             foreach (var point in batch.Points)
             {
                 if (point.Time % 2 == 1)

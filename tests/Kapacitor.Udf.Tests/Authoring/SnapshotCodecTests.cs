@@ -45,7 +45,7 @@ public class SnapshotCodecTests
 
     [Fact]
     public void Decode_Empty_IsEmpty() =>
-        new SnapshotCodec<State>(1, TestJson.Default).Decode(ByteString.Empty).Outcome.Should().Be(SnapshotRestoreOutcome.Empty);
+        new SnapshotCodec<State>(1, TestJson.Default).Decode(ByteString.Empty).Outcome.Should().Be(SnapshotDecodeOutcome.Empty);
 
     [Fact]
     public void Decode_SameVersion_Restores()
@@ -54,7 +54,7 @@ public class SnapshotCodecTests
 
         var result = codec.Decode(codec.Encode(new State { Count = 5 }));
 
-        result.Should().BeEquivalentTo(new { Outcome = SnapshotRestoreOutcome.Restored, FromVersion = 2, Problem = (string?)null });
+        result.Should().BeEquivalentTo(new { Outcome = SnapshotDecodeOutcome.Restored, FromVersion = 2, Problem = (string?)null });
         result.State!.Count.Should().Be(5);
     }
 
@@ -65,7 +65,7 @@ public class SnapshotCodecTests
 
         var result = new SnapshotCodec<State>(2, TestJson.Default).Decode(older);
 
-        result.Outcome.Should().Be(SnapshotRestoreOutcome.Discarded);
+        result.Outcome.Should().Be(SnapshotDecodeOutcome.Discarded);
         result.FromVersion.Should().Be(1);
         result.State.Should().BeNull();
         result.Problem.Should().Be("the snapshot has format version 1 and this UDF reads version 2, with no migration");
@@ -76,7 +76,7 @@ public class SnapshotCodecTests
     {
         var older = new SnapshotCodec<State>(1, TestJson.Default).Encode(new State { Count = 1 });
 
-        new SnapshotCodec<State>(2, TestJson.Default) { Policy = SnapshotRestorePolicy.Fail }.Decode(older).Outcome.Should().Be(SnapshotRestoreOutcome.Refused);
+        new SnapshotCodec<State>(2, TestJson.Default) { Policy = UnreadableSnapshotPolicy.Fail }.Decode(older).Outcome.Should().Be(SnapshotDecodeOutcome.Refused);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class SnapshotCodecTests
         var result = codec.Decode(older);
 
         seenVersion.Should().Be(1);
-        result.Outcome.Should().Be(SnapshotRestoreOutcome.Migrated);
+        result.Outcome.Should().Be(SnapshotDecodeOutcome.Migrated);
         result.State!.Count.Should().Be(42);
     }
 
@@ -116,7 +116,7 @@ public class SnapshotCodecTests
 
         var result = codec.Decode("""{"legacy":true}"""u8);
 
-        result.Outcome.Should().Be(SnapshotRestoreOutcome.Migrated);
+        result.Outcome.Should().Be(SnapshotDecodeOutcome.Migrated);
         result.FromVersion.Should().BeNull();
         seen.Should().Equal("""{"legacy":true}"""u8.ToArray());
     }
@@ -130,7 +130,7 @@ public class SnapshotCodecTests
 
         declining.Decode(older).Problem.Should().Be("the snapshot has format version 1 and this UDF reads version 2, and the migration declined it");
         throwing.Decode(older).Problem.Should().Be("the snapshot has format version 1 and this UDF reads version 2, and the migration failed: FormatException: bad");
-        throwing.Decode(older).Outcome.Should().Be(SnapshotRestoreOutcome.Discarded);
+        throwing.Decode(older).Outcome.Should().Be(SnapshotDecodeOutcome.Discarded);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Google.Protobuf;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
 using Kapacitor.Udf.Tests.Support;
@@ -139,14 +138,14 @@ public class StreamUdfTests
 
         (await udf.ReadOutputAsync()).Points.Single().FieldsInt["count"].Should().Be(1, "the old state was discarded");
         log.Messages(LogEventLevel.Warning).Should().Contain(
-            "Snapshot not restored: \"the snapshot has format version 1 and this UDF reads version 2, with no migration\"; starting with empty state (SnapshotRestorePolicy.StartFresh)");
+            "Snapshot not restored: \"the snapshot has format version 1 and this UDF reads version 2, with no migration\"; starting with empty state (UnreadableSnapshotPolicy.StartFresh)");
     }
 
     [Fact]
     public async Task Restore_OtherVersionUnderFail_AnswersSuccessFalseNamingTheWayOut()
     {
         var old = new SnapshotCodec<CountState>(1, TestJson.Default).Encode(new CountState { Count = 5 });
-        await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(2, TestJson.Default) { Policy = SnapshotRestorePolicy.Fail }));
+        await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, new SnapshotCodec<CountState>(2, TestJson.Default) { Policy = UnreadableSnapshotPolicy.Fail }));
         await udf.InitAsync();
 
         var restore = await udf.RestoreAsync(old);
@@ -175,7 +174,7 @@ public class StreamUdfTests
     [Fact]
     public async Task Restore_LoadingTheStateThrows_ThePolicyApplies()
     {
-        var codec = new SnapshotCodec<CountState>(1, TestJson.Default) { Policy = SnapshotRestorePolicy.Fail };
+        var codec = new SnapshotCodec<CountState>(1, TestJson.Default) { Policy = UnreadableSnapshotPolicy.Fail };
         var snapshot = codec.Encode(new CountState { Count = -1 });
         await using var udf = UdfTestHarness.Start(ctx => new Counter(ctx, codec));
         await udf.InitAsync();
@@ -242,7 +241,7 @@ public class StreamUdfTests
         public string As { get; init; } = "scaled";
     }
 
-    private sealed class Scale(UdfContext context) : StreamUdf<ScaleOptions>(context)
+    private sealed class Scale(UdfHandlerContext context) : StreamUdf<ScaleOptions>(context)
     {
         protected override ValueTask OnPointAsync(Point point) =>
             EmitAsync(point.CreateOutput().SetField(Options.As, point.GetDouble(Options.Field) * Options.Factor));
@@ -250,13 +249,13 @@ public class StreamUdfTests
 
     private sealed class ReadsOptionsTooEarly : StreamUdf<ScaleOptions>
     {
-        public ReadsOptionsTooEarly(UdfContext context)
+        public ReadsOptionsTooEarly(UdfHandlerContext context)
             : base(context) => _ = Options.Field;
 
         protected override ValueTask OnPointAsync(Point point) => ValueTask.CompletedTask;
     }
 
-    private sealed class Hooked(UdfContext context) : StreamUdf<NoOptions>(context)
+    private sealed class Hooked(UdfHandlerContext context) : StreamUdf<NoOptions>(context)
     {
         public Action OnInit { get; init; } = () => { };
 
@@ -289,7 +288,7 @@ public class StreamUdfTests
     {
         private CountState _state = new();
 
-        public Counter(UdfContext context, SnapshotCodec<CountState> codec, bool twice = false)
+        public Counter(UdfHandlerContext context, SnapshotCodec<CountState> codec, bool twice = false)
             : base(context)
         {
             UseSnapshots(codec, () => _state.Count == 0 ? null : new CountState { Count = _state.Count, Padding = new string('x', Padding) }, Load);

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
 using Kapacitor.Udf.Tests.Support;
@@ -12,7 +11,7 @@ public class UdfFunctionTests
     [Fact]
     public async Task Stream_ReturningAPoint_EmitsItAndNullEmitsNothing()
     {
-        await using var udf = UdfTestHarness.Start(Udf.Stream((_, p) => p.Time % 2 == 0 ? p : null));
+        await using var udf = UdfTestHarness.Start(UdfFunction.Stream((_, p) => p.Time % 2 == 0 ? p : null));
         await udf.InitAsync();
 
         await udf.SendPointsAsync([new Point { Time = 1 }, new Point { Time = 2 }, new Point { Time = 4 }]);
@@ -23,7 +22,7 @@ public class UdfFunctionTests
     [Fact]
     public async Task Stream_EmittingThroughTheContext_CanEmitSeveral()
     {
-        await using var udf = UdfTestHarness.Start(Udf.Stream(async (ctx, p) =>
+        await using var udf = UdfTestHarness.Start(UdfFunction.Stream(async (ctx, p) =>
         {
             await ctx.EmitAsync(p);
             await ctx.EmitAsync(p.CreateOutput().SetField("copy", true));
@@ -39,7 +38,7 @@ public class UdfFunctionTests
     public async Task Init_RunsOnceWithOptionsLoggerAndIds()
     {
         var inits = new List<string>();
-        await using var udf = UdfTestHarness.Start(Udf.Stream<Threshold>(
+        await using var udf = UdfTestHarness.Start(UdfFunction.Stream<Threshold>(
             init: ctx =>
             {
                 ctx.Logger.Should().NotBeNull();
@@ -57,7 +56,7 @@ public class UdfFunctionTests
     [Fact]
     public async Task Init_InvalidOptions_AreAnsweredLikeTheBaseClasses()
     {
-        await using var udf = UdfTestHarness.Start(Udf.Stream<Threshold>((_, p) => p));
+        await using var udf = UdfTestHarness.Start(UdfFunction.Stream<Threshold>((_, p) => p));
 
         (await udf.InitAsync(".above(-1.0)")).Error.Should().Be(".field is required: add .field('value'); .above(-1.0) is invalid: it must be at least 0.0");
     }
@@ -65,7 +64,7 @@ public class UdfFunctionTests
     [Fact]
     public async Task Store_SurvivesASnapshotAndARestoreInANewConnection()
     {
-        static Func<UdfContext, IUdfHandler> Counting() => Udf.Stream((ctx, p) =>
+        static Func<UdfHandlerContext, IUdfHandler> Counting() => UdfFunction.Stream((ctx, p) =>
         {
             var counter = ctx.Store.GetOrAdd(p.Group, static _ => new Tally());
             counter.Count++;
@@ -91,7 +90,7 @@ public class UdfFunctionTests
     [Fact]
     public async Task Store_Empty_SnapshotsAsZeroBytes()
     {
-        await using var udf = UdfTestHarness.Start(Udf.Stream((_, p) => p));
+        await using var udf = UdfTestHarness.Start(UdfFunction.Stream((_, p) => p));
         await udf.InitAsync();
 
         (await udf.SnapshotAsync()).IsEmpty.Should().BeTrue();
@@ -102,14 +101,14 @@ public class UdfFunctionTests
     {
         var log = new CollectingLogger();
         Google.Protobuf.ByteString snapshot;
-        await using (var first = UdfTestHarness.Start(Udf.Stream(init: ctx => ctx.Store.Set("k", 1), point: (_, p) => p)))
+        await using (var first = UdfTestHarness.Start(UdfFunction.Stream(init: ctx => ctx.Store.Set("k", 1), point: (_, p) => p)))
         {
             await first.InitAsync();
             snapshot = await first.SnapshotAsync();
         }
 
         await using var second = UdfTestHarness.Start(
-            Udf.Stream((ctx, p) => p.SetField("has", ctx.Store.ContainsKey("k")), stateVersion: 2),
+            UdfFunction.Stream((ctx, p) => p.SetField("has", ctx.Store.ContainsKey("k")), stateVersion: 2),
             new UdfAgentOptions { Logger = log.Logger });
         await second.InitAsync();
         (await second.RestoreAsync(snapshot)).Success.Should().BeTrue();
@@ -122,7 +121,7 @@ public class UdfFunctionTests
     [Fact]
     public async Task Batch_ReturningABuilder_EmitsIt()
     {
-        await using var udf = UdfTestHarness.Start(Udf.Batch<NoOptions>((_, b) => b.Reply().AddRange(b.Points.Where(p => p.Time > 1))));
+        await using var udf = UdfTestHarness.Start(UdfFunction.Batch<NoOptions>((_, b) => b.CreateOutput().AddRange(b.Points.Where(p => p.Time > 1))));
         (await udf.InfoAsync()).Wants.Should().Be(EdgeType.Batch);
         await udf.InitAsync();
 
@@ -134,11 +133,11 @@ public class UdfFunctionTests
     [Fact]
     public async Task Batch_EmittingThroughTheContext_CanSplitABatch()
     {
-        await using var udf = UdfTestHarness.Start(Udf.Batch<NoOptions>(async (ctx, b) =>
+        await using var udf = UdfTestHarness.Start(UdfFunction.Batch<NoOptions>(async (ctx, b) =>
         {
             foreach (var point in b.Points)
             {
-                await ctx.EmitAsync(b.Reply().Add(point));
+                await ctx.EmitAsync(b.CreateOutput().Add(point));
             }
         }));
         await udf.InitAsync();
@@ -151,7 +150,7 @@ public class UdfFunctionTests
     [Fact]
     public async Task Stream_EmittingABatch_FailsWithTheEdgeTypeInTheMessage()
     {
-        await using var udf = UdfTestHarness.Start(Udf.Stream(async (ctx, p) => await ctx.EmitAsync(new BatchBuilder("x", null, 0))));
+        await using var udf = UdfTestHarness.Start(UdfFunction.Stream(async (ctx, p) => await ctx.EmitAsync(new BatchBuilder("x", null, 0))));
         await udf.InitAsync();
 
         await udf.SendPointAsync(new Point());

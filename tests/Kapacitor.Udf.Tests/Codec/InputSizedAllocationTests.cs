@@ -1,6 +1,5 @@
 using System.Buffers;
 using Google.Protobuf;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.Protocol;

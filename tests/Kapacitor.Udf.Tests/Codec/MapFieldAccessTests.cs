@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using FsCheck;
 using FsCheck.Fluent;
 using Google.Protobuf.Collections;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Protocol;
 

@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Tests.Support;
 using Serilog.Events;
 

@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Hosting;
 
 namespace Kapacitor.Udf.Tests.Hosting;
 

@@ -1,15 +1,13 @@
-using Kapacitor.Udf.Agent;
-using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Tests.Support;
 
 namespace Kapacitor.Udf.Tests.Hosting;
 
 public class UdfCommandLineTests
 {
-    private static readonly Func<UdfContext, IUdfHandler> Avg = ctx => new TestHandler(ctx);
-    private static readonly Func<UdfContext, IUdfHandler> Outliers = ctx => new TestHandler(ctx);
+    private static readonly Func<UdfHandlerContext, IUdfHandler> Avg = ctx => new TestHandler(ctx);
+    private static readonly Func<UdfHandlerContext, IUdfHandler> Outliers = ctx => new TestHandler(ctx);
     private static readonly UdfCatalog Single = UdfCatalog.Single(Avg);
-    private static readonly UdfCatalog Several = UdfCatalog.ByName(new Dictionary<string, Func<UdfContext, IUdfHandler>>
+    private static readonly UdfCatalog Several = UdfCatalog.ByName(new Dictionary<string, Func<UdfHandlerContext, IUdfHandler>>
     {
         ["avg"] = Avg,
         ["outliers"] = Outliers,
@@ -133,7 +131,7 @@ public class UdfCommandLineTests
     [InlineData("my udf")]
     public void ByName_UnusableName_Throws(string name)
     {
-        var create = () => UdfCatalog.ByName(new Dictionary<string, Func<UdfContext, IUdfHandler>> { [name] = Avg });
+        var create = () => UdfCatalog.ByName(new Dictionary<string, Func<UdfHandlerContext, IUdfHandler>> { [name] = Avg });
 
         create.Should().Throw<ArgumentException>();
     }

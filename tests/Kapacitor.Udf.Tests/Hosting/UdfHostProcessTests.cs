@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Kapacitor.Udf.Framing;
-using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Tests.Support;
 

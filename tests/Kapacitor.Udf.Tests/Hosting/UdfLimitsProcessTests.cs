@@ -1,6 +1,5 @@
 using System.Buffers;
 using Kapacitor.Udf.Framing;
-using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Tests.Support;
 

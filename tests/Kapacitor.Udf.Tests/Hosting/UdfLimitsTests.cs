@@ -1,7 +1,4 @@
 using System.Reflection;
-using Kapacitor.Udf.Agent;
-using Kapacitor.Udf.Hosting;
-using Kapacitor.Udf.Server;
 using Serilog;
 
 namespace Kapacitor.Udf.Tests.Hosting;
@@ -20,7 +17,7 @@ public class UdfLimitsTests
         [$"{nameof(UdfAgentOptions)}.{nameof(UdfAgentOptions.MaxHandlerTime)}"] = new("max-handler-time", "5m", TimeSpan.FromMinutes(5), "0", "10675199d", "-1s", "10675200d"),
         [$"{nameof(UdfAgentOptions)}.{nameof(UdfAgentOptions.DefaultKeepaliveTimeout)}"] = new("default-keepalive-timeout", "30s", TimeSpan.FromSeconds(30), "100ns", "1193h2m47s294ms", "0", "1193h2m47s295ms"),
         [$"{nameof(UdfAgentOptions)}.{nameof(UdfAgentOptions.DrainTimeout)}"] = new("drain-timeout", "2m", (TimeSpan?)TimeSpan.FromMinutes(2), "100ns", "1193h2m47s294ms", "0", "1193h2m47s295ms"),
-        [$"{nameof(UdfAgentOptions)}.{nameof(UdfAgentOptions.MaxHeldDataBytes)}"] = new("max-early-output-bytes", "2MiB", 2097152, "1", "2147483647", "0", "2GiB"),
+        [$"{nameof(UdfAgentOptions)}.{nameof(UdfAgentOptions.MaxEarlyOutputBytes)}"] = new("max-early-output-bytes", "2MiB", 2097152, "1", "2147483647", "0", "2GiB"),
         [$"{nameof(UdfAgentOptions)}.{nameof(UdfAgentOptions.FlushThresholdBytes)}"] = new("flush-threshold-bytes", "16KiB", 16384, "1", "2147483647", "0", "2GiB"),
         [$"{nameof(UdfAgentOptions)}.{nameof(UdfAgentOptions.MaxOutputDelay)}"] = new("max-output-delay", "500us", TimeSpan.FromMicroseconds(500), "0", "1s", "-1ms", "1001ms"),
         [$"{nameof(UdfServerOptions)}.{nameof(UdfServerOptions.MaxConnections)}"] = new("max-connections", "8", 8, "1", "2147483647", "0", "2147483648"),

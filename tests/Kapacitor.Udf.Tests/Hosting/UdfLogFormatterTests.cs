@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Hosting;
 using Serilog;
 using Serilog.Events;
 using Serilog.Parsing;
@@ -27,7 +26,7 @@ public class UdfLogFormatterTests
     public void Format_FailureEvent_ScopeNamesTheReason()
     {
         var line = Format(LogEventLevel.Warning, "Connection closed after a failure: {Error}", null,
-            ("Connection", 3L), ("Reason", Kapacitor.Udf.Agent.UdfFailureReason.HandlerFailed), ("Error", "Point: boom"));
+            ("Connection", 3L), ("Reason", Kapacitor.Udf.UdfFailureReason.HandlerFailed), ("Error", "Point: boom"));
 
         line.Should().Contain(" W! [conn=3 reason=HandlerFailed] Connection closed after a failure: Point: boom\n");
     }

@@ -1,7 +1,5 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Kapacitor.Udf.Agent;
-using Kapacitor.Udf.Server;
 
 namespace Kapacitor.Udf.Tests.Reliability;
 
@@ -34,7 +32,7 @@ public partial class ReliabilityDocTests
     [Theory]
     [InlineData("MaxFrameSize")]
     [InlineData("QueueCapacity")]
-    [InlineData("MaxHeldDataBytes")]
+    [InlineData("MaxEarlyOutputBytes")]
     [InlineData("FlushThresholdBytes")]
     [InlineData("MaxOutputDelay")]
     [InlineData("MaxHandlerTime")]
@@ -45,7 +43,7 @@ public partial class ReliabilityDocTests
         {
             "MaxFrameSize" => new UdfAgentOptions().MaxFrameSize,
             "QueueCapacity" => new UdfAgentOptions().QueueCapacity,
-            "MaxHeldDataBytes" => new UdfAgentOptions().MaxHeldDataBytes,
+            "MaxEarlyOutputBytes" => new UdfAgentOptions().MaxEarlyOutputBytes,
             "FlushThresholdBytes" => new UdfAgentOptions().FlushThresholdBytes,
             "MaxOutputDelay" => new UdfAgentOptions().MaxOutputDelay,
             "MaxHandlerTime" => new UdfAgentOptions().MaxHandlerTime,

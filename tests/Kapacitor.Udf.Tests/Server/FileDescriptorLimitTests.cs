@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Server;
 
 namespace Kapacitor.Udf.Tests.Server;
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
-using Kapacitor.Udf.Server;
 using Kapacitor.Udf.Tests.Support;
 using Serilog.Events;
 
@@ -300,7 +298,7 @@ public sealed class UdfServerConnectionTests : IDisposable
     }
 
     // Echoes each point with a per-handler sequence number: state that must not leak between connections.
-    private static TestHandler CountingEcho(UdfContext context)
+    private static TestHandler CountingEcho(UdfHandlerContext context)
     {
         var seen = 0L;
         return new TestHandler(context)
@@ -313,7 +311,7 @@ public sealed class UdfServerConnectionTests : IDisposable
         };
     }
 
-    private UdfServer StartServer(Func<UdfContext, IUdfHandler> factory, UdfServerOptions? options = null)
+    private UdfServer StartServer(Func<UdfHandlerContext, IUdfHandler> factory, UdfServerOptions? options = null)
     {
         var server = new UdfServer(_directory.PathOf("udf.sock"), factory, (options ?? new UdfServerOptions()) with { Logger = _log.Logger });
         server.Start();

@@ -1,7 +1,5 @@
 using System.Net.Sockets;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
-using Kapacitor.Udf.Server;
 using Kapacitor.Udf.Tests.Support;
 using Serilog.Events;
 

@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Server;
 using Kapacitor.Udf.Tests.Support;
 
 namespace Kapacitor.Udf.Tests.Server;

@@ -1,5 +1,3 @@
-using Kapacitor.Udf.Agent;
-using Kapacitor.Udf.Server;
 using Kapacitor.Udf.Tests.Support;
 
 namespace Kapacitor.Udf.Tests.Server;

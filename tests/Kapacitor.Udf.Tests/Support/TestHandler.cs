@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.Tests.Support;
@@ -7,13 +6,13 @@ namespace Kapacitor.Udf.Tests.Support;
 /// <summary>A handler whose every method is a replaceable delegate; by default a STREAM→STREAM echo.</summary>
 internal sealed class TestHandler : IUdfHandler
 {
-    public TestHandler(UdfContext context)
+    public TestHandler(UdfHandlerContext context)
     {
         Context = context;
         OnPoint = p => context.EmitPointAsync(p);
     }
 
-    public UdfContext Context { get; }
+    public UdfHandlerContext Context { get; }
 
     public InfoResponse Info { get; set; } = new() { Wants = EdgeType.Stream, Provides = EdgeType.Stream };
 

@@ -1,10 +1,9 @@
 using System.Text.Json.Serialization.Metadata;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
 
-/// <summary>The stream UDF behind <see cref="Udf.Stream{TOptions}(Func{UdfFunctionContext{TOptions}, Point, ValueTask}, Action{UdfFunctionContext{TOptions}}, int, IJsonTypeInfoResolver)"/>.</summary>
+/// <summary>The stream UDF behind <see cref="UdfFunction.Stream{TOptions}(Func{UdfFunctionContext{TOptions}, Point, ValueTask}, Action{UdfFunctionContext{TOptions}}, int, IJsonTypeInfoResolver)"/>.</summary>
 internal sealed class FunctionStreamUdf<TOptions> : StreamUdf<TOptions>
     where TOptions : class
 {
@@ -12,7 +11,7 @@ internal sealed class FunctionStreamUdf<TOptions> : StreamUdf<TOptions>
     private readonly Action<UdfFunctionContext<TOptions>>? _init;
     private readonly Func<UdfFunctionContext<TOptions>, Point, ValueTask> _point;
 
-    public FunctionStreamUdf(UdfContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Point, ValueTask> point, int stateVersion, IJsonTypeInfoResolver? storeTypes)
+    public FunctionStreamUdf(UdfHandlerContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Point, ValueTask> point, int stateVersion, IJsonTypeInfoResolver? storeTypes)
         : base(context)
     {
         _context = new UdfFunctionContext<TOptions>(context, () => Options, storeTypes);
@@ -30,7 +29,7 @@ internal sealed class FunctionStreamUdf<TOptions> : StreamUdf<TOptions>
     protected override ValueTask OnPointAsync(Point point) => _point(_context, point);
 }
 
-/// <summary>The batch UDF behind <see cref="Udf.Batch{TOptions}(Func{UdfFunctionContext{TOptions}, Batch, ValueTask}, Action{UdfFunctionContext{TOptions}}, int, IJsonTypeInfoResolver)"/>.</summary>
+/// <summary>The batch UDF behind <see cref="UdfFunction.Batch{TOptions}(Func{UdfFunctionContext{TOptions}, Batch, ValueTask}, Action{UdfFunctionContext{TOptions}}, int, IJsonTypeInfoResolver)"/>.</summary>
 internal sealed class FunctionBatchUdf<TOptions> : BatchUdf<TOptions>
     where TOptions : class
 {
@@ -38,7 +37,7 @@ internal sealed class FunctionBatchUdf<TOptions> : BatchUdf<TOptions>
     private readonly Action<UdfFunctionContext<TOptions>>? _init;
     private readonly Func<UdfFunctionContext<TOptions>, Batch, ValueTask> _batch;
 
-    public FunctionBatchUdf(UdfContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Batch, ValueTask> batch, int stateVersion, IJsonTypeInfoResolver? storeTypes)
+    public FunctionBatchUdf(UdfHandlerContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Batch, ValueTask> batch, int stateVersion, IJsonTypeInfoResolver? storeTypes)
         : base(context)
     {
         _context = new UdfFunctionContext<TOptions>(context, () => Options, storeTypes);

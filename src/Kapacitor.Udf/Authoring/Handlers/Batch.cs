@@ -60,7 +60,7 @@ public sealed class Batch
     /// <summary>An output batch that echoes this one: Begin (name, group, tags, byName) and End (name, group, tags,
     /// tmax) copied, no points yet. Emitting it keeps the group, so downstream joins still match (kapacitor#2330).</summary>
     /// <returns>The builder.</returns>
-    public BatchBuilder Reply() => BatchBuilder.EchoOf(this);
+    public BatchBuilder CreateOutput() => BatchBuilder.EchoOf(this);
 
     /// <summary>
     /// A stream point for one of this batch's points (batch → stream): the batch's name, group, byName and dimensions,

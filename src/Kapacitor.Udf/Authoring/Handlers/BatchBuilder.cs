@@ -1,5 +1,4 @@
 using System.Text;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
@@ -10,7 +9,7 @@ namespace Kapacitor.Udf;
 /// </summary>
 /// <remarks>
 /// Kapacitor builds the output batch from <see cref="End"/> (name, tags, tmax) and <see cref="Begin"/>'s byName
-/// (docs/protocol.md, "What Kapacitor does with a UDF's output"), so <see cref="EchoOf"/> (or <see cref="Batch.Reply"/>) keeps the input's group; a builder made
+/// (docs/protocol.md, "What Kapacitor does with a UDF's output"), so <see cref="Batch.CreateOutput"/> keeps the input's group; a builder made
 /// with the constructor derives the group from the tags it is given. Output batch points need only time, tags and fields.
 /// </remarks>
 public sealed class BatchBuilder
@@ -64,10 +63,8 @@ public sealed class BatchBuilder
         set => End.Tmax = value;
     }
 
-    /// <summary>An output batch echoing <paramref name="input"/>'s Begin and End, with no points.</summary>
-    /// <param name="input">The input batch.</param>
-    /// <returns>The builder.</returns>
-    public static BatchBuilder EchoOf(Batch input)
+    // Batch.CreateOutput is the public way in: one name for one thing.
+    internal static BatchBuilder EchoOf(Batch input)
     {
         ArgumentNullException.ThrowIfNull(input);
         return new BatchBuilder(input.Begin.Clone(), input.End.Clone());
@@ -108,7 +105,7 @@ public sealed class BatchBuilder
     }
 
     /// <summary>Emits the batch: Begin (size = <see cref="Count"/>), the points, End, never interleaved with other output.</summary>
-    /// <param name="output">The output, e.g. the handler's <see cref="UdfContext"/>.</param>
+    /// <param name="output">The output, e.g. the handler's <see cref="UdfHandlerContext"/>.</param>
     /// <param name="cancellationToken">Stops waiting for room; the batch is then not sent.</param>
     /// <returns>A task that completes when the batch is written; then the builder may be changed or reused.</returns>
     /// <exception cref="UdfOutputClosedException">The agent has stopped or failed.</exception>

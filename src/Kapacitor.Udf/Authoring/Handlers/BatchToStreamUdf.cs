@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
@@ -16,7 +15,7 @@ public abstract class BatchToStreamUdf<[UdfOptionsClass] TOptions> : UdfHandler<
 
     /// <summary>Creates the handler for one connection.</summary>
     /// <param name="context">The connection's context, from the factory given to <c>UdfHost.RunAsync</c>.</param>
-    protected BatchToStreamUdf(UdfContext context)
+    protected BatchToStreamUdf(UdfHandlerContext context)
         : base(context)
     {
     }

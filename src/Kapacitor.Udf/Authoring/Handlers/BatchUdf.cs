@@ -1,19 +1,18 @@
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
 
 /// <summary>
 /// A batch → batch UDF: each input batch arrives whole in <see cref="OnBatchAsync"/>; output batches go out through a
-/// <see cref="BatchBuilder"/>, usually <see cref="Batch.Reply"/>, which echoes the input's Begin and End.
+/// <see cref="BatchBuilder"/>, usually <see cref="Batch.CreateOutput"/>, which echoes the input's Begin and End.
 /// </summary>
 /// <example>
 /// <code>
-/// sealed class Top(UdfContext context) : BatchUdf&lt;TopOptions&gt;(context)
+/// sealed class Top(UdfHandlerContext context) : BatchUdf&lt;TopOptions&gt;(context)
 /// {
 ///     protected override ValueTask OnBatchAsync(Batch batch)
 ///     {
-///         var output = batch.Reply();
+///         var output = batch.CreateOutput();
 ///         foreach (var point in batch.Points)
 ///         {
 ///             if (point.FieldsDouble.GetValueOrDefault(Options.Field) &gt; Options.Above) output.Add(point);
@@ -32,7 +31,7 @@ public abstract class BatchUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOptions
 
     /// <summary>Creates the handler for one connection.</summary>
     /// <param name="context">The connection's context, from the factory given to <c>UdfHost.RunAsync</c>.</param>
-    protected BatchUdf(UdfContext context)
+    protected BatchUdf(UdfHandlerContext context)
         : base(context)
     {
     }

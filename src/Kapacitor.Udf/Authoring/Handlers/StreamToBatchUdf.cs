@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
@@ -9,26 +8,26 @@ namespace Kapacitor.Udf;
 /// </summary>
 /// <remarks>
 /// A batch made here carries the stream points themselves (fully populated), and Begin/End built from the group's
-/// first point: name, group, group tags (its dimensions' values) and byName, tmax per <see cref="BatchCut"/>. So
-/// <see cref="Batch.Reply"/> gives output with the input's group. Open windows are not part of snapshots.
+/// first point: name, group, group tags (its dimensions' values) and byName, tmax per <see cref="BatchWindow"/>. So
+/// <see cref="Batch.CreateOutput"/> gives output with the input's group. Open windows are not part of snapshots.
 /// </remarks>
 /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>); <see cref="NoOptions"/> for none.</typeparam>
 public abstract class StreamToBatchUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOptions>
     where TOptions : class
 {
     private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
-    private BatchCut? _cut;
+    private BatchWindow? _cut;
 
     /// <summary>Creates the handler for one connection.</summary>
     /// <param name="context">The connection's context, from the factory given to <c>UdfHost.RunAsync</c>.</param>
-    protected StreamToBatchUdf(UdfContext context)
+    protected StreamToBatchUdf(UdfHandlerContext context)
         : base(context)
     {
     }
 
     /// <summary>How to cut batches; read once, after <see cref="UdfHandler{TOptions}.OnInitAsync"/>, so it may use
-    /// <see cref="UdfHandler{TOptions}.Options"/> (e.g. <c>BatchCut.ByPeriod(Options.Period)</c>).</summary>
-    protected abstract BatchCut Cut { get; }
+    /// <see cref="UdfHandler{TOptions}.Options"/> (e.g. <c>BatchWindow.ByPeriod(Options.Period)</c>).</summary>
+    protected abstract BatchWindow Cut { get; }
 
     private protected sealed override EdgeType Wants => EdgeType.Stream;
 

@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
@@ -8,7 +7,7 @@ namespace Kapacitor.Udf;
 /// </summary>
 /// <example>
 /// <code>
-/// sealed class Scale(UdfContext context) : StreamUdf&lt;ScaleOptions&gt;(context)
+/// sealed class Scale(UdfHandlerContext context) : StreamUdf&lt;ScaleOptions&gt;(context)
 /// {
 ///     protected override ValueTask OnPointAsync(Point point) =>
 ///         EmitAsync(point.CreateOutput().SetField(Options.As, point.FieldsDouble[Options.Field] * Options.Factor));
@@ -21,7 +20,7 @@ public abstract class StreamUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOption
 {
     /// <summary>Creates the handler for one connection.</summary>
     /// <param name="context">The connection's context, from the factory given to <c>UdfHost.RunAsync</c>.</param>
-    protected StreamUdf(UdfContext context)
+    protected StreamUdf(UdfHandlerContext context)
         : base(context)
     {
     }

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Google.Protobuf;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 using Serilog;
 
@@ -24,10 +23,10 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
     private TOptions? _options;
     private ISnapshotSlot? _snapshots;
 
-    private protected UdfHandler(UdfContext context) => Context = context ?? throw new ArgumentNullException(nameof(context));
+    private protected UdfHandler(UdfHandlerContext context) => Context = context ?? throw new ArgumentNullException(nameof(context));
 
     /// <summary>The connection: output, logger, task and node IDs, stop signal.</summary>
-    protected UdfContext Context { get; }
+    protected UdfHandlerContext Context { get; }
 
     /// <summary>The logger; its events carry the task and node IDs once Init has arrived.</summary>
     protected ILogger Logger => Context.Logger;
@@ -194,7 +193,7 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
                 try
                 {
                     restore(state);
-                    if (result.Outcome == SnapshotRestoreOutcome.Migrated)
+                    if (result.Outcome == SnapshotDecodeOutcome.Migrated)
                     {
                         log.Information("Restored a snapshot migrated from format version {From} to {To}", (object?)result.FromVersion ?? "(unversioned)", codec.Version);
                     }
@@ -212,12 +211,12 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
                 return null;
             }
 
-            if (codec.Policy == SnapshotRestorePolicy.Fail)
+            if (codec.Policy == UnreadableSnapshotPolicy.Fail)
             {
                 return $"{problem}. The task will fail on every start until a UDF that reads this snapshot is deployed, or the task is deleted and defined again (deleting a task deletes its snapshot)";
             }
 
-            log.Warning("Snapshot not restored: {Problem}; starting with empty state (SnapshotRestorePolicy.StartFresh)", problem);
+            log.Warning("Snapshot not restored: {Problem}; starting with empty state (UnreadableSnapshotPolicy.StartFresh)", problem);
             return null;
         }
     }

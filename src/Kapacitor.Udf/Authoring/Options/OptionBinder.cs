@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Generated;
 using Kapacitor.Udf.Protocol;
 
@@ -236,7 +237,7 @@ internal static class OptionBinder
             return $"{OptionText.Call(option)} takes no arguments: write .{property.Name}()";
         }
 
-        var types = string.Join(", ", property.Kinds.Select(k => Hosting.UdfDescription.TypeName(UdfOptionModel.WireType(k))));
+        var types = string.Join(", ", property.Kinds.Select(k => ValueTypeText.Name(UdfOptionModel.WireType(k))));
         var noun = property.Kinds.Length == 1 ? "argument" : "arguments";
         return $"{OptionText.Call(option)} takes {property.Kinds.Length} {noun} ({types}), not {option.Values.Count}: write e.g. {OptionText.ExampleCall(property)}";
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Generated;
-using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
@@ -64,7 +64,7 @@ internal static class OptionText
         var builder = new StringBuilder().Append('.').Append(property.Name).Append('(');
         for (var i = 0; i < property.Kinds.Length; i++)
         {
-            builder.Append(i == 0 ? "" : ", ").Append(UdfDescription.ExampleLiteral(UdfOptionModel.WireType(property.Kinds[i])));
+            builder.Append(i == 0 ? "" : ", ").Append(ValueTypeText.ExampleLiteral(UdfOptionModel.WireType(property.Kinds[i])));
         }
 
         return builder.Append(')').ToString();
@@ -130,7 +130,7 @@ internal static class OptionText
             case Protocol.ValueType.String when received.ValueCase is OptionValue.ValueOneofCase.IntValue or OptionValue.ValueOneofCase.DoubleValue:
                 return Quote(Literal(received));
             default:
-                return UdfDescription.ExampleLiteral(expected);
+                return ValueTypeText.ExampleLiteral(expected);
         }
     }
 

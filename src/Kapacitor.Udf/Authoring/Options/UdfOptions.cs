@@ -6,7 +6,7 @@ namespace Kapacitor.Udf;
 /// <summary>
 /// Typed TICKscript options: an options class declares them, this turns it into the InfoResponse option table and
 /// binds an InitRequest to a new instance. The base classes (<see cref="StreamUdf{TOptions}"/> and friends) call it
-/// for you; a raw <see cref="Agent.IUdfHandler"/> can call it directly.
+/// for you; a raw <see cref="IUdfHandler"/> can call it directly.
 /// </summary>
 /// <remarks>
 /// <para><b>Declaring.</b> Every public settable property is an option named after it in camelCase, or as

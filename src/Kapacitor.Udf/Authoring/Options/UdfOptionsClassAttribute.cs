@@ -6,7 +6,7 @@ namespace Kapacitor.Udf;
 /// </summary>
 /// <remarks>
 /// <para>You rarely need it: a class used as the options type argument of the library
-/// (<c>StreamUdf&lt;MyOptions&gt;</c>, <c>Udf.Stream&lt;MyOptions&gt;</c>, <c>UdfOptions.Bind&lt;MyOptions&gt;</c>, the test
+/// (<c>StreamUdf&lt;MyOptions&gt;</c>, <c>UdfFunction.Stream&lt;MyOptions&gt;</c>, <c>UdfOptions.Bind&lt;MyOptions&gt;</c>, the test
 /// kit's <c>InitAsync(new MyOptions { ... })</c>, ...) in the project that declares it is found by that use. Mark a
 /// class whose only such use is in another project (a library of options shared by several UDF executables).</para>
 /// <para>On a type parameter it tells the generator that whatever class is passed there is an options class: the

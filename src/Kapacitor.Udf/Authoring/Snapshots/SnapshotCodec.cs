@@ -59,8 +59,8 @@ public sealed class SnapshotCodec<TState>
     /// <summary>The payload format.</summary>
     public ISnapshotSerializer<TState> Serializer { get; }
 
-    /// <summary>What to do with a snapshot that cannot be read (default <see cref="SnapshotRestorePolicy.StartFresh"/>).</summary>
-    public SnapshotRestorePolicy Policy { get; init; } = SnapshotRestorePolicy.StartFresh;
+    /// <summary>What to do with a snapshot that cannot be read (default <see cref="UnreadableSnapshotPolicy.StartFresh"/>).</summary>
+    public UnreadableSnapshotPolicy Policy { get; init; } = UnreadableSnapshotPolicy.StartFresh;
 
     /// <summary>Turns other versions (and unversioned bytes) into current state; <see langword="null"/>: none.</summary>
     public SnapshotMigration<TState>? Migrate { get; init; }
@@ -77,7 +77,7 @@ public sealed class SnapshotCodec<TState>
 
     /// <summary>The snapshot of <paramref name="state"/>.</summary>
     /// <param name="state">The state.</param>
-    /// <param name="maxFrameSize">The largest frame the agent accepts (<see cref="Agent.UdfContext.MaxFrameSize"/>):
+    /// <param name="maxFrameSize">The largest frame the agent accepts (<see cref="UdfHandlerContext.MaxFrameSize"/>):
     /// Kapacitor sends the snapshot back in a RestoreRequest, which must fit it.</param>
     /// <returns>The bytes; empty for empty state.</returns>
     /// <exception cref="SnapshotTooLargeException">They would not fit a RestoreRequest frame.</exception>
@@ -102,22 +102,22 @@ public sealed class SnapshotCodec<TState>
         return frame > maxFrameSize ? throw new SnapshotTooLargeException(frame, maxFrameSize) : bytes;
     }
 
-    /// <summary>Reads a snapshot. Never throws for bad bytes: they become <see cref="SnapshotRestoreOutcome.Discarded"/>
-    /// or <see cref="SnapshotRestoreOutcome.Refused"/> as <see cref="Policy"/> says.</summary>
+    /// <summary>Reads a snapshot. Never throws for bad bytes: they become <see cref="SnapshotDecodeOutcome.Discarded"/>
+    /// or <see cref="SnapshotDecodeOutcome.Refused"/> as <see cref="Policy"/> says.</summary>
     /// <param name="snapshot">The bytes from the RestoreRequest.</param>
     /// <returns>What they held.</returns>
-    public SnapshotRestoreResult<TState> Decode(ByteString snapshot)
+    public DecodedSnapshot<TState> Decode(ByteString snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         return Decode(snapshot.Span);
     }
 
     /// <inheritdoc cref="Decode(ByteString)"/>
-    public SnapshotRestoreResult<TState> Decode(ReadOnlySpan<byte> snapshot)
+    public DecodedSnapshot<TState> Decode(ReadOnlySpan<byte> snapshot)
     {
         if (snapshot.IsEmpty)
         {
-            return new(SnapshotRestoreOutcome.Empty, null, null, null);
+            return new(SnapshotDecodeOutcome.Empty, null, null, null);
         }
 
         if (snapshot.Length < HeaderLength || !snapshot[..4].SequenceEqual(Magic) || snapshot[4] != Layout)
@@ -137,7 +137,7 @@ public sealed class SnapshotCodec<TState>
             var state = Serializer.Deserialize(payload);
             return state is null
                 ? Unreadable(version, $"the snapshot's version {version} payload holds no state")
-                : new(SnapshotRestoreOutcome.Restored, state, version, null);
+                : new(SnapshotDecodeOutcome.Restored, state, version, null);
         }
         catch (Exception ex)
         {
@@ -145,7 +145,7 @@ public sealed class SnapshotCodec<TState>
         }
     }
 
-    private SnapshotRestoreResult<TState> Other(int? version, ReadOnlySpan<byte> payload, string problem)
+    private DecodedSnapshot<TState> Other(int? version, ReadOnlySpan<byte> payload, string problem)
     {
         if (Migrate is null)
         {
@@ -157,7 +157,7 @@ public sealed class SnapshotCodec<TState>
             var state = Migrate(version, payload);
             return state is null
                 ? Unreadable(version, problem + ", and the migration declined it")
-                : new(SnapshotRestoreOutcome.Migrated, state, version, null);
+                : new(SnapshotDecodeOutcome.Migrated, state, version, null);
         }
         catch (Exception ex)
         {
@@ -165,8 +165,8 @@ public sealed class SnapshotCodec<TState>
         }
     }
 
-    private SnapshotRestoreResult<TState> Unreadable(int? version, string problem) =>
-        new(Policy == SnapshotRestorePolicy.Fail ? SnapshotRestoreOutcome.Refused : SnapshotRestoreOutcome.Discarded, null, version, problem);
+    private DecodedSnapshot<TState> Unreadable(int? version, string problem) =>
+        new(Policy == UnreadableSnapshotPolicy.Fail ? SnapshotDecodeOutcome.Refused : SnapshotDecodeOutcome.Discarded, null, version, problem);
 
     private static bool IsEmptyCollection(TState state)
     {

@@ -1,5 +1,4 @@
 using Kapacitor.Udf;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace MyUdf;
@@ -9,7 +8,7 @@ namespace MyUdf;
 /// A stream UDF: for every point, <c>field × factor</c> written as <c>as</c>, in a new point that keeps the input's
 /// time, measurement, tags and group (so downstream nodes and joins still match).
 /// </summary>
-public sealed class MyUdfHandler(UdfContext context) : StreamUdf<MyUdfOptions>(context)
+public sealed class MyUdfHandler(UdfHandlerContext context) : StreamUdf<MyUdfOptions>(context)
 {
     /// <inheritdoc />
     protected override ValueTask OnPointAsync(Point point) =>
@@ -20,7 +19,7 @@ public sealed class MyUdfHandler(UdfContext context) : StreamUdf<MyUdfOptions>(c
 /// A batch UDF: for every batch, each point's deviation from the batch's mean of <c>field</c>, written as <c>as</c>
 /// into the point, in a batch that echoes the input's name, group and tmax (so the group is kept).
 /// </summary>
-public sealed class MyUdfHandler(UdfContext context) : BatchUdf<MyUdfOptions>(context)
+public sealed class MyUdfHandler(UdfHandlerContext context) : BatchUdf<MyUdfOptions>(context)
 {
     /// <inheritdoc />
     protected override ValueTask OnBatchAsync(Batch batch)
@@ -32,7 +31,7 @@ public sealed class MyUdfHandler(UdfContext context) : BatchUdf<MyUdfOptions>(co
         }
 
         var mean = batch.Count == 0 ? 0 : sum / batch.Count;
-        var output = batch.Reply();
+        var output = batch.CreateOutput();
         foreach (var point in batch.Points)
         {
             // The batch and its points are this handler's to keep and change.

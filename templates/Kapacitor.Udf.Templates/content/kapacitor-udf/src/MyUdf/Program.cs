@@ -1,4 +1,4 @@
-using Kapacitor.Udf.Hosting;
+using Kapacitor.Udf;
 using MyUdf;
 
 // Kapacitor starts the built executable (never `dotnet run`: it prints build output on STDOUT, where Kapacitor

@@ -8,14 +8,14 @@ using Serilog;
 namespace Kapacitor.Udf;
 
 /// <summary>
-/// The key/value state of a one-file UDF (<see cref="Udf"/>), kept in Kapacitor's snapshots as JSON: what is in the
+/// The key/value state of a one-file UDF (<see cref="UdfFunction"/>), kept in Kapacitor's snapshots as JSON: what is in the
 /// store when Kapacitor asks for a snapshot is what a restarted task finds again.
 /// </summary>
 /// <remarks>
 /// <para>Values are JSON through source-generated metadata (a native executable has no reflection): <see cref="string"/>,
 /// <see cref="long"/>, <see cref="int"/>, <see cref="double"/> and <see cref="bool"/> need nothing; any other type needs
 /// a <c>JsonSerializerContext</c> of yours that lists it (<c>[JsonSerializable(typeof(Counter))]</c>), passed as
-/// <c>storeTypes</c> to <see cref="Udf"/>. Storing a type without metadata throws at once, naming the type and the fix.
+/// <c>storeTypes</c> to <see cref="UdfFunction"/>. Storing a type without metadata throws at once, naming the type and the fix.
 /// The JSON is camelCase, read case-insensitively, with NaN and ±Infinity as strings, whatever the context's own options.</para>
 /// <para>Values are serialized when a snapshot is taken, so an object fetched and changed in place
 /// (<c>ctx.Store.GetOrAdd(p.Group, static _ =&gt; new Counter()).Count++</c>) is saved with its changes; a value type must be
@@ -24,7 +24,7 @@ namespace Kapacitor.Udf;
 /// (its class changed) is dropped with a warning and counts as missing, so the UDF starts that key fresh rather than fail.</para>
 /// <para>Not thread-safe: use it from the UDF's own calls (which the agent makes one at a time).</para>
 /// </remarks>
-public sealed class UdfStore
+public sealed class StateStore
 {
     private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
     private readonly Func<ILogger> _log;
@@ -32,7 +32,7 @@ public sealed class UdfStore
     private readonly HashSet<Type> _checked = [];
     private JsonSerializerOptions? _json;
 
-    internal UdfStore(Func<ILogger> log, IJsonTypeInfoResolver? types)
+    internal StateStore(Func<ILogger> log, IJsonTypeInfoResolver? types)
     {
         _log = log;
         _types = types;
@@ -199,7 +199,7 @@ public sealed class UdfStore
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            TypeInfoResolver = _types is null ? UdfStoreJson.Default : JsonTypeInfoResolver.Combine(_types, UdfStoreJson.Default),
+            TypeInfoResolver = _types is null ? StateStoreJson.Default : JsonTypeInfoResolver.Combine(_types, StateStoreJson.Default),
         };
         options.MakeReadOnly();
         return options;
@@ -225,11 +225,11 @@ public sealed class UdfStore
         {
             throw new InvalidOperationException(
                 $"the store cannot keep a {type.Name}: it has no JSON metadata (a native executable cannot reflect). List it in a JsonSerializerContext " +
-                $"([JsonSerializable(typeof({type.Name}))] partial class MyJson : JsonSerializerContext) and pass it to Udf.Stream/Udf.Batch as storeTypes: MyJson.Default");
+                $"([JsonSerializable(typeof({type.Name}))] partial class MyJson : JsonSerializerContext) and pass it to UdfFunction.Stream/UdfFunction.Batch as storeTypes: MyJson.Default");
         }
     }
 
-    private sealed class StoreSerializer(UdfStore store) : ISnapshotSerializer<Dictionary<string, object>>
+    private sealed class StoreSerializer(StateStore store) : ISnapshotSerializer<Dictionary<string, object>>
     {
         public void Serialize(IBufferWriter<byte> output, Dictionary<string, object> state)
         {
@@ -253,7 +253,7 @@ public sealed class UdfStore
 
         public Dictionary<string, object>? Deserialize(ReadOnlySpan<byte> payload)
         {
-            var values = JsonSerializer.Deserialize(payload, UdfStoreJson.Default.DictionaryStringJsonElement);
+            var values = JsonSerializer.Deserialize(payload, StateStoreJson.Default.DictionaryStringJsonElement);
             if (values is null)
             {
                 return null;
@@ -284,4 +284,4 @@ public sealed class UdfStore
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(double))]
 [JsonSerializable(typeof(bool))]
-internal sealed partial class UdfStoreJson : JsonSerializerContext;
+internal sealed partial class StateStoreJson : JsonSerializerContext;

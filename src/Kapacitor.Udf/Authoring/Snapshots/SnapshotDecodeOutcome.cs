@@ -1,7 +1,7 @@
 namespace Kapacitor.Udf;
 
 /// <summary>How <see cref="SnapshotCodec{TState}.Decode(ReadOnlySpan{byte})"/> read a snapshot.</summary>
-public enum SnapshotRestoreOutcome
+public enum SnapshotDecodeOutcome
 {
     /// <summary>No bytes: nothing to restore.</summary>
     Empty,
@@ -12,9 +12,9 @@ public enum SnapshotRestoreOutcome
     /// <summary>Another version (or an unversioned snapshot) that the migration turned into state.</summary>
     Migrated,
 
-    /// <summary>Unreadable, discarded under <see cref="SnapshotRestorePolicy.StartFresh"/>: start with empty state and warn.</summary>
+    /// <summary>Unreadable, discarded under <see cref="UnreadableSnapshotPolicy.StartFresh"/>: start with empty state and warn.</summary>
     Discarded,
 
-    /// <summary>Unreadable, refused under <see cref="SnapshotRestorePolicy.Fail"/>: answer <c>success=false</c>.</summary>
+    /// <summary>Unreadable, refused under <see cref="UnreadableSnapshotPolicy.Fail"/>: answer <c>success=false</c>.</summary>
     Refused,
 }

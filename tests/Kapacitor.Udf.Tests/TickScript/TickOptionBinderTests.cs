@@ -1,21 +1,22 @@
 using Kapacitor.Udf.Protocol;
 using Kapacitor.Udf.Testing;
-using Kapacitor.Udf.Testing.TickScript;
+using Kapacitor.Udf.TickScript;
+using static Kapacitor.Udf.Tests.Support.InfoResponses;
 using ValueType = Kapacitor.Udf.Protocol.ValueType;
 
-namespace Kapacitor.Udf.Tests.Testing.TickScript;
+namespace Kapacitor.Udf.Tests.TickScript;
 
 public sealed class TickOptionBinderTests
 {
     private static readonly InfoResponse MovingAvg =
-        Info([("field", [ValueType.String]), ("size", [ValueType.Int]), ("scale", [ValueType.Double]),
+        Info(options: [("field", [ValueType.String]), ("size", [ValueType.Int]), ("scale", [ValueType.Double]),
             ("tags", [ValueType.String, ValueType.String]), ("flag", []), ("on", [ValueType.Bool]), ("every", [ValueType.Duration])]);
 
     [Fact]
     public void Bind_MatchingCalls_ProduceOptionsInCallOrderWithRepeats()
     {
         // Act
-        var options = TickOptionBinder.Bind(OptionCall.ParseAll("size(3)", "field('v')", "size(4)", "flag()", "every(1m)"), MovingAvg);
+        var options = TickOptionBinder.Bind(OptionCall.ParseAll("size(3)", "field('v')", "size(4)", "flag()", "every(1m)"), MovingAvg, Refuse);
 
         // Assert
         options.Select(o => o.Name).Should().Equal("size", "field", "size", "flag", "every");
@@ -28,7 +29,7 @@ public sealed class TickOptionBinderTests
     public void Bind_SingleListArgument_IsExpandedIntoTheArguments()
     {
         // Act
-        var options = TickOptionBinder.Bind(OptionCall.ParseAll("tags(['a', 'b'])"), MovingAvg);
+        var options = TickOptionBinder.Bind(OptionCall.ParseAll("tags(['a', 'b'])"), MovingAvg, Refuse);
 
         // Assert
         options.Single().Values.Select(v => v.StringValue).Should().Equal("a", "b");
@@ -38,7 +39,7 @@ public sealed class TickOptionBinderTests
     public void Bind_ReferenceForBoolOption_PassesAsBoolWithNoValue()
     {
         // Act: issue #767, a "double quoted" argument reaches the UDF as an empty BOOL.
-        var options = TickOptionBinder.Bind(OptionCall.ParseAll("on(\"x\")"), MovingAvg);
+        var options = TickOptionBinder.Bind(OptionCall.ParseAll("on(\"x\")"), MovingAvg, Refuse);
 
         // Assert
         var value = options.Single().Values.Single();
@@ -60,22 +61,12 @@ public sealed class TickOptionBinderTests
     public void Bind_Mismatch_FailsWithKapacitorsMessage(string expression, string message)
     {
         // Act
-        var act = () => TickOptionBinder.Bind(OptionCall.ParseAll(expression), MovingAvg);
+        var act = () => TickOptionBinder.Bind(OptionCall.ParseAll(expression), MovingAvg, Refuse);
 
         // Assert
         act.Should().Throw<UdfDefineException>().Which.Message.Should().Be(message);
     }
 
-    private static InfoResponse Info(params (string Name, ValueType[] Types)[] options)
-    {
-        var info = new InfoResponse { Wants = EdgeType.Stream, Provides = EdgeType.Stream };
-        foreach (var (name, types) in options)
-        {
-            var option = new OptionInfo();
-            option.ValueTypes.Add(types);
-            info.Options.Add(name, option);
-        }
-
-        return info;
-    }
+    // What the test kit throws for a call Kapacitor would refuse at define time.
+    private static Exception Refuse(string message) => new UdfDefineException(message);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization.Metadata;
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
@@ -8,7 +7,7 @@ namespace Kapacitor.Udf;
 /// One-file UDFs: an optional <c>init</c> that runs once, and a handler per point or batch. Each method returns the
 /// handler factory that <c>UdfHost.RunAsync</c> takes:
 /// <code>
-/// return await UdfHost.RunAsync(args, Udf.Stream&lt;Options&gt;(
+/// return await UdfHost.RunAsync(args, UdfFunction.Stream&lt;Options&gt;(
 ///     init: ctx =&gt; ctx.Logger.Information("scaling {Field}", ctx.Options.Field),
 ///     point: (ctx, p) =&gt; p.CreateOutput().SetField("scaled", p.GetDouble(ctx.Options.Field) * ctx.Options.Factor)));
 /// </code>
@@ -21,16 +20,16 @@ namespace Kapacitor.Udf;
 /// <para>For more (async init, a typed snapshot, stream ↔ batch adapters) derive from <see cref="StreamUdf{TOptions}"/>
 /// and friends; the behaviour is the same.</para>
 /// </remarks>
-public static class Udf
+public static class UdfFunction
 {
     /// <summary>A stream → stream UDF without options whose handler returns the point to emit.</summary>
     /// <param name="point">Called per point; returns the output point, or <see langword="null"/> for none.</param>
     /// <param name="init">Called once after Init.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
     /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
-    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="StateStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Stream(Func<UdfFunctionContext<NoOptions>, Point, Point?> point, Action<UdfFunctionContext<NoOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null) =>
+    public static Func<UdfHandlerContext, IUdfHandler> Stream(Func<UdfFunctionContext<NoOptions>, Point, Point?> point, Action<UdfFunctionContext<NoOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null) =>
         Stream<NoOptions>(point, init, stateVersion, storeTypes);
 
     /// <summary>A stream → stream UDF without options whose handler emits through <c>ctx.EmitAsync</c>.</summary>
@@ -38,9 +37,9 @@ public static class Udf
     /// <param name="init">Called once after Init.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
     /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
-    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="StateStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Stream(Func<UdfFunctionContext<NoOptions>, Point, ValueTask> point, Action<UdfFunctionContext<NoOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null) =>
+    public static Func<UdfHandlerContext, IUdfHandler> Stream(Func<UdfFunctionContext<NoOptions>, Point, ValueTask> point, Action<UdfFunctionContext<NoOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null) =>
         Stream<NoOptions>(point, init, stateVersion, storeTypes);
 
     /// <summary>A stream → stream UDF whose handler returns the point to emit.</summary>
@@ -49,9 +48,9 @@ public static class Udf
     /// <param name="init">Called once after the options are bound and valid.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
     /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
-    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="StateStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Stream<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Point, Point?> point, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
+    public static Func<UdfHandlerContext, IUdfHandler> Stream<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Point, Point?> point, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(point);
@@ -64,9 +63,9 @@ public static class Udf
     /// <param name="init">Called once after the options are bound and valid.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
     /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
-    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="StateStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Stream<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Point, ValueTask> point, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
+    public static Func<UdfHandlerContext, IUdfHandler> Stream<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Point, ValueTask> point, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(point);
@@ -76,14 +75,14 @@ public static class Udf
 
     /// <summary>A batch → batch UDF whose handler returns the batch to emit.</summary>
     /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>); <see cref="NoOptions"/> for none.</typeparam>
-    /// <param name="batch">Called per input batch; returns the output batch (<c>batch.Reply()</c> plus points), or
+    /// <param name="batch">Called per input batch; returns the output batch (<c>batch.CreateOutput()</c> plus points), or
     /// <see langword="null"/> for none.</param>
     /// <param name="init">Called once after the options are bound and valid.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
     /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
-    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="StateStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Batch<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Batch, BatchBuilder?> batch, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
+    public static Func<UdfHandlerContext, IUdfHandler> Batch<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Batch, BatchBuilder?> batch, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -96,9 +95,9 @@ public static class Udf
     /// <param name="init">Called once after the options are bound and valid.</param>
     /// <param name="stateVersion">The format version of <c>ctx.Store</c> in snapshots.</param>
     /// <param name="storeTypes">JSON metadata for the types kept in <c>ctx.Store</c> other than string, long, int,
-    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="UdfStore"/>).</param>
+    /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="StateStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
-    public static Func<UdfContext, IUdfHandler> Batch<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Batch, ValueTask> batch, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
+    public static Func<UdfHandlerContext, IUdfHandler> Batch<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Batch, ValueTask> batch, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(batch);

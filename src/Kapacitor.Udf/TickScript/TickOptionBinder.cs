@@ -1,10 +1,11 @@
-using Kapacitor.Udf.Hosting;
+using Kapacitor.Udf.Codec;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Testing.TickScript;
+namespace Kapacitor.Udf.TickScript;
 
-/// <summary>Checks option calls against a UDF's InfoResponse with Kapacitor's rules and produces the InitRequest options.</summary>
-public static class TickOptionBinder
+/// <summary>Checks option calls against a UDF's InfoResponse with Kapacitor's rules and produces the InitRequest options.
+/// Kapacitor's side of the protocol: the test kit and the simulator use it, each refusing with its own public exception.</summary>
+internal static class TickOptionBinder
 {
     /// <summary>
     /// Binds calls in order, as <c>UDFNode.SetProperty</c> does [pipeline/udf.go]: the name must be a declared option;
@@ -13,34 +14,34 @@ public static class TickOptionBinder
     /// </summary>
     /// <param name="calls">The calls in TICKscript order.</param>
     /// <param name="info">The UDF's InfoResponse.</param>
+    /// <param name="refuse">Makes the exception thrown for a call that does not match, from Kapacitor's text.</param>
     /// <returns>The options for the InitRequest.</returns>
-    /// <exception cref="UdfDefineException">A call does not match; the message is Kapacitor's text.</exception>
-    public static IReadOnlyList<Option> Bind(IEnumerable<OptionCall> calls, InfoResponse info)
+    public static IReadOnlyList<Option> Bind(IEnumerable<OptionCall> calls, InfoResponse info, Func<string, Exception> refuse)
     {
         ArgumentNullException.ThrowIfNull(calls);
         ArgumentNullException.ThrowIfNull(info);
         var options = new List<Option>();
         foreach (var call in calls)
         {
-            options.Add(Bind(call, info));
+            options.Add(Bind(call, info, refuse));
         }
 
         return options;
     }
 
-    private static Option Bind(OptionCall call, InfoResponse info)
+    private static Option Bind(OptionCall call, InfoResponse info, Func<string, Exception> refuse)
     {
         if (!info.Options.TryGetValue(call.Name, out var declared))
         {
             // Not a UDF option, so Kapacitor falls back to the node's built-in properties; a UDF node has none that a
             // simulator could honour, so this is tick/eval.go's "ran out of options" error.
-            throw new UdfDefineException($"no method or property \"{call.Name}\" on *pipeline.UDFNode");
+            throw refuse($"no method or property \"{call.Name}\" on *pipeline.UDFNode");
         }
 
         var arguments = call.ExpandedArguments;
         if (arguments.Count != declared.ValueTypes.Count)
         {
-            throw new UdfDefineException($"unexpected number of args to {call.Name}, got {arguments.Count} expected {declared.ValueTypes.Count}");
+            throw refuse($"unexpected number of args to {call.Name}, got {arguments.Count} expected {declared.ValueTypes.Count}");
         }
 
         var option = new Option { Name = call.Name };
@@ -49,7 +50,7 @@ public static class TickOptionBinder
             var value = arguments[i].ToOptionValue();
             if (value.Type != declared.ValueTypes[i])
             {
-                throw new UdfDefineException($"unexpected arg to {call.Name}, got {UdfDescription.TypeName(value.Type)} expected {UdfDescription.TypeName(declared.ValueTypes[i])}");
+                throw refuse($"unexpected arg to {call.Name}, got {ValueTypeText.Name(value.Type)} expected {ValueTypeText.Name(declared.ValueTypes[i])}");
             }
 
             option.Values.Add(value);

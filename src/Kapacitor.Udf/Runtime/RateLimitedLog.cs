@@ -1,6 +1,6 @@
 using Serilog;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>Logs the first few occurrences of a repeated warning, then every 1000th, with the running count,
 /// so a flood of bad input cannot flood STDERR (Kapacitor logs every line).</summary>

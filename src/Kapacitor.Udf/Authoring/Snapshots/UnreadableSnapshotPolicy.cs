@@ -4,7 +4,7 @@ namespace Kapacitor.Udf;
 /// What a UDF does with a snapshot it cannot read: one of another format version that no migration turned into
 /// state, one written before versioning (or by something else), or bytes that do not deserialize.
 /// </summary>
-public enum SnapshotRestorePolicy
+public enum UnreadableSnapshotPolicy
 {
     /// <summary>Log a warning and start with empty state (the default). The task keeps running; the state since the
     /// last snapshot is lost, as after any restart without a snapshot.</summary>

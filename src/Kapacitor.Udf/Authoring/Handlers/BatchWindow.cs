@@ -1,9 +1,9 @@
 namespace Kapacitor.Udf;
 
 /// <summary>Where a <see cref="StreamToBatchUdf{TOptions}"/> cuts each group's stream into batches.</summary>
-public sealed class BatchCut
+public sealed class BatchWindow
 {
-    private BatchCut(int count, long periodNanoseconds)
+    private BatchWindow(int count, long periodNanoseconds)
     {
         Count = count;
         PeriodNanoseconds = periodNanoseconds;
@@ -19,10 +19,10 @@ public sealed class BatchCut
     /// A partial batch at the end of the input is not emitted.</summary>
     /// <param name="count">Points per batch, at least 1.</param>
     /// <returns>The rule.</returns>
-    public static BatchCut ByCount(int count)
+    public static BatchWindow ByCount(int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        return new BatchCut(count, 0);
+        return new BatchWindow(count, 0);
     }
 
     /// <summary>
@@ -33,18 +33,18 @@ public sealed class BatchCut
     /// </summary>
     /// <param name="period">The window length; a positive whole number of 100 ns ticks.</param>
     /// <returns>The rule.</returns>
-    public static BatchCut ByPeriod(TimeSpan period)
+    public static BatchWindow ByPeriod(TimeSpan period)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(period, TimeSpan.Zero);
-        return new BatchCut(0, checked(period.Ticks * TimeSpan.NanosecondsPerTick));
+        return new BatchWindow(0, checked(period.Ticks * TimeSpan.NanosecondsPerTick));
     }
 
     /// <summary>Batches in windows of <paramref name="nanoseconds"/> (see <see cref="ByPeriod(TimeSpan)"/>).</summary>
     /// <param name="nanoseconds">The window length in nanoseconds, at least 1.</param>
     /// <returns>The rule.</returns>
-    public static BatchCut ByPeriod(long nanoseconds)
+    public static BatchWindow ByPeriod(long nanoseconds)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nanoseconds, 1);
-        return new BatchCut(0, nanoseconds);
+        return new BatchWindow(0, nanoseconds);
     }
 }

@@ -1,18 +1,18 @@
 using Kapacitor.Udf.Protocol;
 using Serilog;
 
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// What a handler gets from its agent: the output, a logger, the task and node it serves, and a stop signal.
 /// One per connection (per process in process mode). Thread-safe.
 /// </summary>
-public sealed class UdfContext : IUdfOutput
+public sealed class UdfHandlerContext : IUdfOutput
 {
     private readonly UdfAgent _agent;
     private readonly ResponseWriter _writer;
 
-    internal UdfContext(UdfAgent agent, ResponseWriter writer, ILogger logger, CancellationToken stopping)
+    internal UdfHandlerContext(UdfAgent agent, ResponseWriter writer, ILogger logger, CancellationToken stopping)
     {
         _agent = agent;
         _writer = writer;

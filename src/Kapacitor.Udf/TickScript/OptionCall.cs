@@ -1,10 +1,10 @@
-namespace Kapacitor.Udf.Testing.TickScript;
+namespace Kapacitor.Udf.TickScript;
 
 /// <summary>One property call on the UDF node, such as <c>.size(10)</c>, before it is checked against the UDF's options.</summary>
 /// <param name="Name">The option name.</param>
 /// <param name="Arguments">The arguments as written (a single list argument is expanded later, when binding).</param>
 /// <param name="Source">The expression as given.</param>
-public sealed record OptionCall(string Name, IReadOnlyList<TickValue> Arguments, string Source)
+internal sealed record OptionCall(string Name, IReadOnlyList<TickValue> Arguments, string Source)
 {
     /// <summary>
     /// Parses a call written as in TICKscript: <c>field('value')</c>, <c>size(10)</c>, <c>scale(1.5)</c>,

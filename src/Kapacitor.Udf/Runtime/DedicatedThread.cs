@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Agent;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Runs an async loop on its own thread: every continuation of the loop comes back to that thread.

@@ -1,4 +1,4 @@
-namespace Kapacitor.Udf.Transport;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Makes a stream's async reads and writes run synchronously on the calling thread.

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Kapacitor.Udf.Agent;
 
-namespace Kapacitor.Udf.Transport;
+namespace Kapacitor.Udf;
 
 /// <summary>
 /// Writes a pipe to a stream whose writes block (STDOUT) on a thread of its own, so that nothing else ever blocks on

@@ -1,10 +1,10 @@
-using Kapacitor.Udf.Hosting;
 using Kapacitor.Udf.Protocol;
-using Kapacitor.Udf.Testing.TickScript;
-using static Kapacitor.Udf.Simulator.Tests.Support.TestData;
+using Kapacitor.Udf.Testing;
+using Kapacitor.Udf.TickScript;
+using static Kapacitor.Udf.Tests.Support.InfoResponses;
 using ValueType = Kapacitor.Udf.Protocol.ValueType;
 
-namespace Kapacitor.Udf.Simulator.Tests.Hosting;
+namespace Kapacitor.Udf.Tests.Hosting;
 
 public sealed class UdfDescriptionTests
 {
@@ -73,7 +73,7 @@ public sealed class UdfDescriptionTests
             .Select(l => l[..l.IndexOf("//", StringComparison.Ordinal)].Trim());
 
         // Act
-        var options = TickOptionBinder.Bind(calls.Select(OptionCall.Parse), info);
+        var options = TickOptionBinder.Bind(calls.Select(OptionCall.Parse), info, Refuse);
 
         // Assert
         options.Select(o => o.Name).Should().Equal("b", "d", "i", "s", "t");
@@ -88,4 +88,7 @@ public sealed class UdfDescriptionTests
         // Assert
         text.Should().Be("[udf.functions.x]\n  prog = \"C:\\\\udf\\\\x.exe\"\n  args = []\n  timeout = \"10s\"  # required: Kapacitor has no default\n");
     }
+
+    // What the test kit throws for a call Kapacitor would refuse at define time.
+    private static Exception Refuse(string message) => new UdfDefineException(message);
 }

@@ -1,7 +1,7 @@
-namespace Kapacitor.Udf.Testing.TickScript;
+namespace Kapacitor.Udf.TickScript;
 
 /// <summary>What kind of TICKscript literal an argument is.</summary>
-public enum TickValueKind
+internal enum TickValueKind
 {
     /// <summary><c>TRUE</c> or <c>FALSE</c>.</summary>
     Bool,

@@ -3,12 +3,12 @@ using Serilog.Events;
 
 namespace Kapacitor.Udf.Tests.Authoring;
 
-public class UdfStoreTests
+public class StateStoreTests
 {
     [Fact]
     public void GetOrAdd_CreatesOnceThenReturnsTheSameObject()
     {
-        var store = new UdfStore(() => Serilog.Core.Logger.None, TestJson.Default);
+        var store = new StateStore(() => Serilog.Core.Logger.None, TestJson.Default);
 
         var first = store.GetOrAdd("k", static _ => new List<int>());
         first.Add(1);
@@ -20,7 +20,7 @@ public class UdfStoreTests
     [Fact]
     public void TryGet_AnotherType_IsAProgrammingError()
     {
-        var store = new UdfStore(() => Serilog.Core.Logger.None, TestJson.Default);
+        var store = new StateStore(() => Serilog.Core.Logger.None, TestJson.Default);
         store.Set("k", 1);
 
         var get = () => store.TryGet<string>("k", out _);
@@ -31,7 +31,7 @@ public class UdfStoreTests
     [Fact]
     public void Get_Missing_Throws()
     {
-        var get = () => new UdfStore(() => Serilog.Core.Logger.None, TestJson.Default).Get<int>("none");
+        var get = () => new StateStore(() => Serilog.Core.Logger.None, TestJson.Default).Get<int>("none");
 
         get.Should().Throw<KeyNotFoundException>();
     }
@@ -39,13 +39,13 @@ public class UdfStoreTests
     [Fact]
     public void SaveThenLoad_ValuesReadBackAsTheTypeAskedFor()
     {
-        var saved = new UdfStore(() => Serilog.Core.Logger.None, TestJson.Default);
+        var saved = new StateStore(() => Serilog.Core.Logger.None, TestJson.Default);
         saved.Set("n", 3);
         saved.Set("nan", double.NaN);
         saved.GetOrAdd("list", static _ => new List<string> { "a" });
         var state = Roundtrip(saved.Save()!);
 
-        var store = new UdfStore(() => Serilog.Core.Logger.None, TestJson.Default);
+        var store = new StateStore(() => Serilog.Core.Logger.None, TestJson.Default);
         store.Set("n", 0);
         store.Set("initOnly", true);
         store.Load(state);
@@ -60,7 +60,7 @@ public class UdfStoreTests
     public void Load_ValueThatNoLongerReads_IsDroppedWithAWarning()
     {
         var log = new CollectingLogger();
-        var store = new UdfStore(() => log.Logger, TestJson.Default);
+        var store = new StateStore(() => log.Logger, TestJson.Default);
         store.Load(Roundtrip(new Dictionary<string, object> { ["k"] = "text" }));
 
         store.TryGet<int>("k", out _).Should().BeFalse();
@@ -69,12 +69,12 @@ public class UdfStoreTests
     }
 
     [Fact]
-    public void Save_Empty_IsNull() => new UdfStore(() => Serilog.Core.Logger.None, TestJson.Default).Save().Should().BeNull();
+    public void Save_Empty_IsNull() => new StateStore(() => Serilog.Core.Logger.None, TestJson.Default).Save().Should().BeNull();
 
     [Fact]
     public void Set_TypeWithoutJsonMetadata_FailsAtOnceNamingTheFix()
     {
-        var set = () => new UdfStore(() => Serilog.Core.Logger.None, null).Set("k", new List<int>());
+        var set = () => new StateStore(() => Serilog.Core.Logger.None, null).Set("k", new List<int>());
 
         set.Should().Throw<InvalidOperationException>().WithMessage(
             "the store cannot keep a List`1: it has no JSON metadata*[JsonSerializable(typeof(List`1))]*storeTypes: MyJson.Default");
@@ -83,10 +83,10 @@ public class UdfStoreTests
     [Fact]
     public void SaveThenLoad_PrimitivesWithoutAContext_RoundTrip()
     {
-        var saved = new UdfStore(() => Serilog.Core.Logger.None, null);
+        var saved = new StateStore(() => Serilog.Core.Logger.None, null);
         saved.Set("n", 3L);
         saved.Set("s", "x");
-        var store = new UdfStore(() => Serilog.Core.Logger.None, null);
+        var store = new StateStore(() => Serilog.Core.Logger.None, null);
 
         store.Load(Roundtrip(saved.Save()!, saved));
 
@@ -95,9 +95,9 @@ public class UdfStoreTests
     }
 
     // Through bytes, as a snapshot would go.
-    private static Dictionary<string, object> Roundtrip(Dictionary<string, object> state, UdfStore? through = null)
+    private static Dictionary<string, object> Roundtrip(Dictionary<string, object> state, StateStore? through = null)
     {
-        var serializer = (through ?? new UdfStore(() => Serilog.Core.Logger.None, TestJson.Default)).Serializer;
+        var serializer = (through ?? new StateStore(() => Serilog.Core.Logger.None, TestJson.Default)).Serializer;
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         serializer.Serialize(buffer, state);
         return serializer.Deserialize(buffer.WrittenSpan)!;

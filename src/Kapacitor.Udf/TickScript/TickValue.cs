@@ -1,10 +1,10 @@
 using System.Globalization;
 using Kapacitor.Udf.Protocol;
 
-namespace Kapacitor.Udf.Testing.TickScript;
+namespace Kapacitor.Udf.TickScript;
 
 /// <summary>One evaluated TICKscript argument.</summary>
-public sealed class TickValue
+internal sealed class TickValue
 {
     private TickValue(TickValueKind kind, string text)
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Kapacitor.Udf.Testing.TickScript;
+namespace Kapacitor.Udf.TickScript;
 
 // The slice of TICKscript that can appear in `.name(args)`, following Kapacitor's lexer [tick/ast/lex.go] and
 // node constructors [tick/ast/node.go]:

@@ -1,7 +1,7 @@
-using Kapacitor.Udf.Testing.TickScript;
+using Kapacitor.Udf.TickScript;
 using ValueType = Kapacitor.Udf.Protocol.ValueType;
 
-namespace Kapacitor.Udf.Tests.Testing.TickScript;
+namespace Kapacitor.Udf.Tests.TickScript;
 
 public sealed class OptionCallTests
 {

@@ -1,6 +1,5 @@
-using Kapacitor.Udf.Agent;
 
-namespace Kapacitor.Udf.Tests.Agent;
+namespace Kapacitor.Udf.Tests.Runtime;
 
 public class DedicatedThreadTests
 {
