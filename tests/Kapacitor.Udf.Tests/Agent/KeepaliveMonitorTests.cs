@@ -238,6 +238,108 @@ public class KeepaliveMonitorTests
         f.Monitor.DrainDeadline.Should().Be(0, "a fired deadline is gone");
     }
 
+    [Fact]
+    public void Tick_Heartbeat_CarriesTheClocksTimeInUnixNanoseconds()
+    {
+        // Kapacitor reads a KeepaliveResponse's time as its own: Unix nanoseconds.
+        var f = Fixture.Create();
+        f.Monitor.CallStarted("Point");
+
+        f.TickFor(KeepaliveMonitor.TickPeriod + f.Monitor.HeartbeatPeriod);
+        var expected = (f.Clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+        f.Responses().Should().ContainSingle().Which.Keepalive.Time.Should().Be(expected);
+    }
+
+    [Fact]
+    public void Tick_CallRunningExactlyTheMaximumHandlerTime_DeclaredHung()
+    {
+        // Arrange: the first look at the call starts its clock.
+        var f = Fixture.Create(maxHandlerTime: TimeSpan.FromSeconds(30));
+        f.Monitor.CallStarted("Point");
+        f.TickFor(KeepaliveMonitor.TickPeriod);
+
+        // Act
+        f.TickFor(TimeSpan.FromSeconds(30) - KeepaliveMonitor.TickPeriod);
+        var before = f.Hung.Count;
+        f.TickFor(KeepaliveMonitor.TickPeriod);
+
+        // Assert
+        before.Should().Be(0);
+        f.Hung.Should().Equal(("Point", TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public void Tick_CallRunningExactlyKapacitorsTimeout_WarnsOnlyPastIt()
+    {
+        var f = Fixture.Create();
+        f.Monitor.CallStarted("Point");
+        f.TickFor(KeepaliveMonitor.TickPeriod);
+
+        f.TickFor(TimeSpan.FromSeconds(10));
+        var atTheTimeout = f.Log.Messages(Serilog.Events.LogEventLevel.Warning).Count();
+        f.TickFor(KeepaliveMonitor.TickPeriod);
+
+        atTheTimeout.Should().Be(0, "the warning is for a call longer than the timeout");
+        f.Log.Messages(Serilog.Events.LogEventLevel.Warning).Should().ContainSingle()
+            .Which.Should().Contain("has run for 00:00:10.2500000").And.Contain("about 00:00:10").And.Contain("up to 00:05:00");
+    }
+
+    [Fact]
+    public void Tick_SecondLongCall_WarnsAgain()
+    {
+        var f = Fixture.Create();
+
+        f.Monitor.CallStarted("Point");
+        f.TickFor(TimeSpan.FromSeconds(12));
+        f.Monitor.CallFinished();
+        f.Monitor.CallStarted("Point");
+        f.TickFor(TimeSpan.FromSeconds(12));
+
+        f.Log.Messages(Serilog.Events.LogEventLevel.Warning).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public void Tick_CallFinished_NoHeartbeatOrHungCallAfterIt()
+    {
+        var f = Fixture.Create(maxHandlerTime: TimeSpan.FromSeconds(1));
+        f.Monitor.CallStarted("Point");
+        f.TickFor(KeepaliveMonitor.TickPeriod);
+
+        f.Monitor.CallFinished();
+        f.TickFor(TimeSpan.FromMinutes(1));
+
+        f.Beats().Should().Be(0);
+        f.Hung.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void CheckDrainDeadline_NoneStarted_NothingFires()
+    {
+        var f = Fixture.Create();
+
+        f.Monitor.CheckDrainDeadline(f.Clock.GetTimestamp());
+        f.Monitor.CheckDrainDeadline(long.MaxValue);
+
+        f.Drained.Should().BeEmpty();
+        f.Monitor.DrainDeadline.Should().Be(0);
+    }
+
+    [Fact]
+    public void StartDrainDeadline_ClockReachesIt_TheSweeperFiresIt()
+    {
+        // Nobody calls CheckDrainDeadline here: the sweeper, told of the deadline, wakes for it.
+        var f = Fixture.Create();
+        f.Monitor.StartDrainDeadline(TimeSpan.FromSeconds(2.5), "a signal");
+
+        f.Clock.Advance(TimeSpan.FromSeconds(2.4));
+        var early = f.Drained.Count;
+        f.Clock.Advance(TimeSpan.FromSeconds(0.1));
+
+        early.Should().Be(0);
+        f.Drained.Should().Equal("not finished 2.5s after: a signal");
+    }
+
     private static KeepaliveMonitor CreateMonitor(out ManualTimeProvider clock) => CreateMonitor(out clock, out _);
 
     private static KeepaliveMonitor CreateMonitor(out ManualTimeProvider clock, out Pipe output)
@@ -279,6 +381,25 @@ public class KeepaliveMonitorTests
                 Clock.Advance(KeepaliveMonitor.TickPeriod);
                 Monitor.Tick(Clock.GetTimestamp());
             }
+        }
+
+        // The responses the output holds now (consumed).
+        public List<Kapacitor.Udf.Protocol.Response> Responses()
+        {
+            var responses = new List<Kapacitor.Udf.Protocol.Response>();
+            if (!Output.Reader.TryRead(out var result))
+            {
+                return responses;
+            }
+
+            var buffer = result.Buffer;
+            while (Kapacitor.Udf.Framing.VarintFrame.TryReadFrame(ref buffer, long.MaxValue, out var payload))
+            {
+                responses.Add(Kapacitor.Udf.Protocol.Response.Parser.ParseFrom(payload));
+            }
+
+            Output.Reader.AdvanceTo(buffer.Start, buffer.End);
+            return responses;
         }
 
         // How many frames the output holds now (consumed).

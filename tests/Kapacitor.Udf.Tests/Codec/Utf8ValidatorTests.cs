@@ -35,6 +35,27 @@ public class Utf8ValidatorTests
         }
     }
 
+    public static TheoryData<string, string, string?> Walks => new()
+    {
+        // Request.point (field 17) holding the bytes after it; 0xff is never valid UTF-8.
+        { "fixed64 value before an invalid map key", "8a010e" + "420c" + "11" + "0000000000000000" + "0a01ff", "point.fieldsDouble (key)" },
+        { "fixed32 unknown field before an invalid name", "8a0109" + "a501" + "00000000" + "1201ff", "point.name" },
+        { "varint time before an invalid name", "8a0106" + "089601" + "1201ff", "point.name" },
+        { "fixed64 cut short", "8a0109" + "a101" + "00000000000000", null },
+        { "a group (wire type 3) before an invalid name", "8a0105" + "a301" + "1201ff", null },
+        { "a string longer than the input", "8a0103" + "1205ff", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Walks))]
+    public void FindInvalidString_FieldsOfEveryWireType_SkippedOrLeftToTheParse(string name, string hex, string? expected)
+    {
+        // Anything malformed is left alone (null): the protobuf parse that follows reports it.
+        var found = Utf8Validator.FindInvalidString(new ReadOnlySequence<byte>(Convert.FromHexString(hex)));
+
+        found.Should().Be(expected, name);
+    }
+
     [Fact]
     public void IsValid_LargeStringInTwoSegments_AllocatesNothing()
     {
