@@ -77,7 +77,9 @@ public sealed class UdfLimitsProcessTests
 
         // Assert
         init.Init.Success.Should().BeTrue();
-        responses.Should().ContainSingle().Which.Error.Error.Should().Contain("exceeds the maximum frame size of 1024 bytes");
+        responses.Should().NotContain(r => r.MessageCase == Response.MessageOneofCase.Point, "the point is above the command line's 1 KiB");
+        responses.Should().ContainSingle(r => r.MessageCase == Response.MessageOneofCase.Error, string.Join("; ", responses))
+            .Which.Error.Error.Should().Contain("exceeds the maximum frame size of 1024 bytes");
         (await udf.WaitForExitAsync()).Should().Be(1);
     }
 
