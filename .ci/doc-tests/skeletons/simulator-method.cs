@@ -1,6 +1,7 @@
 // Wraps a documentation sample of statements: the body of an async method that has a CancellationToken `ct`, with the
-// namespace the text names (the simulator's engine).
+// namespaces the text names (the simulator's engine and its inputs).
 using Kapacitor.Udf.Simulator.Engine;
+using Kapacitor.Udf.Simulator.Input;
 
 public static class __FRAGMENT__
 {

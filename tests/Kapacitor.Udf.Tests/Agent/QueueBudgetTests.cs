@@ -1,5 +1,3 @@
-using Kapacitor.Udf.Agent;
-
 namespace Kapacitor.Udf.Tests.Agent;
 
 public class QueueBudgetTests

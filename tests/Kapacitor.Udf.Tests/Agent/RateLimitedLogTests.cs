@@ -1,4 +1,3 @@
-using Kapacitor.Udf.Agent;
 using Kapacitor.Udf.Tests.Support;
 using Serilog.Events;
 

@@ -1,5 +1,3 @@
-using Kapacitor.Udf.Agent;
-
 namespace Kapacitor.Udf.Tests.Agent;
 
 public class UdfAgentOptionsTests
@@ -16,7 +14,7 @@ public class UdfAgentOptionsTests
         { "DefaultKeepaliveTimeout", Defaults with { DefaultKeepaliveTimeout = UdfAgentOptions.MaxTimerDelay + TimeSpan.FromTicks(1) } },
         { "DrainTimeout", Defaults with { DrainTimeout = TimeSpan.Zero } },
         { "DrainTimeout", Defaults with { DrainTimeout = UdfAgentOptions.MaxTimerDelay + TimeSpan.FromTicks(1) } },
-        { "MaxHeldDataBytes", Defaults with { MaxHeldDataBytes = 0 } },
+        { "MaxEarlyOutputBytes", Defaults with { MaxEarlyOutputBytes = 0 } },
         { "FlushThresholdBytes", Defaults with { FlushThresholdBytes = 0 } },
         { "MaxOutputDelay", Defaults with { MaxOutputDelay = TimeSpan.FromTicks(-1) } },
         { "MaxOutputDelay", Defaults with { MaxOutputDelay = UdfAgentOptions.MaxOutputDelayLimit + TimeSpan.FromTicks(1) } },
@@ -25,7 +23,7 @@ public class UdfAgentOptionsTests
     public static TheoryData<UdfAgentOptions> AtTheEdges() =>
     [
         Defaults,
-        Defaults with { MaxFrameSize = 1, QueueCapacity = 1, MaxHeldDataBytes = 1, FlushThresholdBytes = 1 },
+        Defaults with { MaxFrameSize = 1, QueueCapacity = 1, MaxEarlyOutputBytes = 1, FlushThresholdBytes = 1 },
         Defaults with { MaxFrameSize = int.MaxValue },
         Defaults with { MaxHandlerTime = TimeSpan.Zero, MaxOutputDelay = TimeSpan.Zero },
         Defaults with { DefaultKeepaliveTimeout = TimeSpan.FromTicks(1), DrainTimeout = TimeSpan.FromTicks(1) },
@@ -71,7 +69,7 @@ public class UdfAgentOptionsTests
         Defaults.MaxHandlerTime.Should().Be(TimeSpan.FromMinutes(5));
         Defaults.DefaultKeepaliveTimeout.Should().Be(TimeSpan.FromSeconds(10));
         Defaults.DrainTimeout.Should().BeNull();
-        Defaults.MaxHeldDataBytes.Should().Be(1024 * 1024);
+        Defaults.MaxEarlyOutputBytes.Should().Be(1024 * 1024);
         Defaults.FlushThresholdBytes.Should().Be(64 * 1024);
         Defaults.MaxOutputDelay.Should().Be(TimeSpan.FromMilliseconds(5));
         UdfAgentOptions.MaxOutputDelayLimit.Should().Be(TimeSpan.FromSeconds(1));
