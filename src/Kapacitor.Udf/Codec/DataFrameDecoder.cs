@@ -63,11 +63,15 @@ internal sealed class DataFrameDecoder
             case BeginTag:
                 var begin = new BeginBatch();
                 request.Begin = begin;
-                return Decode<BeginFields, BeginBatch>(body, begin);
+                status = DecodeEdge(body, BeginLayout, begin.Tags, out var edge);
+                (begin.Name, begin.Group, begin.Size, begin.ByName) = (edge.Name, edge.Group, (long)edge.Number, edge.ByName);
+                return status;
             default:
                 var end = new EndBatch();
                 request.End = end;
-                return Decode<EndFields, EndBatch>(body, end);
+                status = DecodeEdge(body, EndLayout, end.Tags, out edge);
+                (end.Name, end.Group, end.Tmax, end.ByName) = (edge.Name, edge.Group, (long)edge.Number, edge.ByName);
+                return status;
         }
     }
 
@@ -87,8 +91,8 @@ internal sealed class DataFrameDecoder
         _boolEntries.Clear(point.FieldsBool);
     }
 
-    // One loop for the three messages: TFields decodes one field (static abstract, so each message gets its own
-    // specialised loop with no delegate call per field).
+    // A message's field loop: TFields decodes one field (static abstract, so the loop is specialised per message with
+    // no delegate call per field). Points use it; begin and end share DecodeEdge below.
     private DecodeStatus Decode<TFields, TMessage>(ReadOnlySpan<byte> body, TMessage message)
         where TFields : IMessageFields<TMessage>
     {
@@ -192,71 +196,62 @@ internal sealed class DataFrameDecoder
         }
     }
 
-    // BeginBatch and EndBatch share name = 1, group = 2 and byName = 5; tags are 3 in one and 4 in the other.
-    private readonly struct BeginFields : IMessageFields<BeginBatch>
+    // BeginBatch and EndBatch are one shape: name = 1, group = 2, byName = 5, and the tags and a number (begin.size,
+    // end.tmax) at 3 and 4, in opposite order. One loop reads either into an Edge; the caller copies it over.
+    private sealed record EdgeLayout(uint TagsTag, uint NumberTag, string Name, string Group, string Tags);
+
+    private static readonly EdgeLayout BeginLayout = new((3 << 3) | 2, (4 << 3) | 0, "begin.name", "begin.group", "begin.tags");
+    private static readonly EdgeLayout EndLayout = new((4 << 3) | 2, (3 << 3) | 0, "end.name", "end.group", "end.tags");
+
+    private struct Edge
     {
-        public static DecodeStatus DecodeField(DataFrameDecoder d, ref WireReader reader, uint tag, BeginBatch begin)
-        {
-            DecodeStatus status;
-            string text;
-            ulong number;
-            switch (tag)
-            {
-                case (1 << 3) | 2:
-                    status = d.ReadString(ref reader, "begin.name", out text);
-                    begin.Name = text;
-                    return status;
-                case (2 << 3) | 2:
-                    status = d.ReadString(ref reader, "begin.group", out text);
-                    begin.Group = text;
-                    return status;
-                case (3 << 3) | 2:
-                    return d.ReadStringEntry(ref reader, begin.Tags, "begin.tags");
-                case (4 << 3) | 0:
-                    status = Varint(ref reader, out number);
-                    begin.Size = (long)number;
-                    return status;
-                case (5 << 3) | 0:
-                    status = Varint(ref reader, out number);
-                    begin.ByName = number != 0;
-                    return status;
-                default:
-                    return DecodeStatus.NotHandled;
-            }
-        }
+        public string Name;
+        public string Group;
+        public ulong Number;
+        public bool ByName;
     }
 
-    private readonly struct EndFields : IMessageFields<EndBatch>
+    private DecodeStatus DecodeEdge(ReadOnlySpan<byte> body, EdgeLayout layout, MapField<string, string> tags, out Edge edge)
     {
-        public static DecodeStatus DecodeField(DataFrameDecoder d, ref WireReader reader, uint tag, EndBatch end)
+        edge = new Edge { Name = "", Group = "" };
+        var reader = new WireReader(body);
+        while (!reader.End)
         {
-            DecodeStatus status;
-            string text;
-            ulong number;
-            switch (tag)
+            if (!reader.TryReadTag(out var tag))
             {
-                case (1 << 3) | 2:
-                    status = d.ReadString(ref reader, "end.name", out text);
-                    end.Name = text;
-                    return status;
-                case (2 << 3) | 2:
-                    status = d.ReadString(ref reader, "end.group", out text);
-                    end.Group = text;
-                    return status;
-                case (3 << 3) | 0:
-                    status = Varint(ref reader, out number);
-                    end.Tmax = (long)number;
-                    return status;
-                case (4 << 3) | 2:
-                    return d.ReadStringEntry(ref reader, end.Tags, "end.tags");
-                case (5 << 3) | 0:
-                    status = Varint(ref reader, out number);
-                    end.ByName = number != 0;
-                    return status;
-                default:
-                    return DecodeStatus.NotHandled;
+                return DecodeStatus.NotHandled;
+            }
+
+            var status = DecodeStatus.NotHandled;
+            if (tag == ((1 << 3) | 2))
+            {
+                status = ReadString(ref reader, layout.Name, out edge.Name);
+            }
+            else if (tag == ((2 << 3) | 2))
+            {
+                status = ReadString(ref reader, layout.Group, out edge.Group);
+            }
+            else if (tag == layout.TagsTag)
+            {
+                status = ReadStringEntry(ref reader, tags, layout.Tags);
+            }
+            else if (tag == layout.NumberTag)
+            {
+                status = Varint(ref reader, out edge.Number);
+            }
+            else if (tag == ((5 << 3) | 0))
+            {
+                status = Varint(ref reader, out var byName);
+                edge.ByName = byName != 0;
+            }
+
+            if (status != DecodeStatus.Decoded)
+            {
+                return status;
             }
         }
+
+        return DecodeStatus.Decoded;
     }
 
     private static DecodeStatus Varint(ref WireReader reader, out ulong value) =>

@@ -70,7 +70,7 @@ public static class UdfFunction
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentOutOfRangeException.ThrowIfNegative(stateVersion);
-        return context => new FunctionStreamUdf<TOptions>(context, init, point, stateVersion, storeTypes);
+        return context => FunctionUdf<TOptions>.ForPoints(context, init, point, stateVersion, storeTypes);
     }
 
     /// <summary>A batch → batch UDF whose handler returns the batch to emit.</summary>
@@ -102,6 +102,6 @@ public static class UdfFunction
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfNegative(stateVersion);
-        return context => new FunctionBatchUdf<TOptions>(context, init, batch, stateVersion, storeTypes);
+        return context => FunctionUdf<TOptions>.ForBatches(context, init, batch, stateVersion, storeTypes);
     }
 }

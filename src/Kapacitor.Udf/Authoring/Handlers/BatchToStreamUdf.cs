@@ -11,8 +11,6 @@ namespace Kapacitor.Udf;
 public abstract class BatchToStreamUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOptions>
     where TOptions : class
 {
-    private readonly BatchAssembler _assembler = new();
-
     /// <summary>Creates the handler for one connection.</summary>
     /// <param name="context">The connection's context, from the factory given to <c>UdfHost.RunAsync</c>.</param>
     protected BatchToStreamUdf(UdfHandlerContext context)
@@ -37,17 +35,5 @@ public abstract class BatchToStreamUdf<[UdfOptionsClass] TOptions> : UdfHandler<
     protected ValueTask EmitAsync(Point point, CancellationToken cancellationToken = default) =>
         Context.EmitPointAsync(point, cancellationToken);
 
-    private protected sealed override ValueTask OnBeginBatchAsync(BeginBatch begin)
-    {
-        _assembler.Begin(begin);
-        return ValueTask.CompletedTask;
-    }
-
-    private protected sealed override ValueTask OnPointMessageAsync(Point point)
-    {
-        _assembler.Add(point);
-        return ValueTask.CompletedTask;
-    }
-
-    private protected sealed override ValueTask OnEndBatchAsync(EndBatch end) => OnBatchAsync(_assembler.End(end));
+    private protected sealed override ValueTask OnBatchMessageAsync(Batch batch) => OnBatchAsync(batch);
 }

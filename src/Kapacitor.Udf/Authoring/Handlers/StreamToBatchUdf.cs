@@ -83,11 +83,6 @@ public abstract class StreamToBatchUdf<[UdfOptionsClass] TOptions> : UdfHandler<
         window.Add(point, endTime: start + period);
     }
 
-    // Unreachable: the agent rejects batch messages on a stream edge before they reach a handler.
-    private protected sealed override ValueTask OnBeginBatchAsync(BeginBatch begin) => throw new NotSupportedException("this UDF wants a stream, not batches");
-
-    private protected sealed override ValueTask OnEndBatchAsync(EndBatch end) => throw new NotSupportedException("this UDF wants a stream, not batches");
-
     private sealed class Window
     {
         private BeginBatch? _begin;

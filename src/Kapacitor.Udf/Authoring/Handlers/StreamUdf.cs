@@ -45,9 +45,4 @@ public abstract class StreamUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOption
         Context.EmitPointAsync(point, cancellationToken);
 
     private protected sealed override ValueTask OnPointMessageAsync(Point point) => OnPointAsync(point);
-
-    // Unreachable: the agent rejects batch messages on a stream edge before they reach a handler.
-    private protected sealed override ValueTask OnBeginBatchAsync(BeginBatch begin) => throw new NotSupportedException("this UDF wants a stream, not batches");
-
-    private protected sealed override ValueTask OnEndBatchAsync(EndBatch end) => throw new NotSupportedException("this UDF wants a stream, not batches");
 }

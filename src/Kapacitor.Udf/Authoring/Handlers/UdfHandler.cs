@@ -90,11 +90,14 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
 
     PointOwnership IUdfHandler.PointOwnership => PointOwnership;
 
-    private protected abstract ValueTask OnBeginBatchAsync(BeginBatch begin);
+    // Data by edge: a stream edge's points come one by one to OnPointMessageAsync; a batch edge's Begin, points and
+    // End are assembled here into one Batch for OnBatchMessageAsync. The agent refuses the other edge's messages before
+    // they reach a handler (Info says which edge), so each base class overrides only its own.
+    private BatchAssembler? _batch;
 
-    private protected abstract ValueTask OnPointMessageAsync(Point point);
+    private protected virtual ValueTask OnPointMessageAsync(Point point) => throw new NotSupportedException("this UDF wants batches, not a stream");
 
-    private protected abstract ValueTask OnEndBatchAsync(EndBatch end);
+    private protected virtual ValueTask OnBatchMessageAsync(Batch batch) => throw new NotSupportedException("this UDF wants a stream, not batches");
 
     /// <summary>Runs after <see cref="OnInitAsync"/> succeeded, for the adapters' own setup.</summary>
     private protected virtual void OnInitialized()
@@ -151,11 +154,24 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
         return ValueTask.FromResult(error is null ? new RestoreResponse { Success = true } : new RestoreResponse { Success = false, Error = error });
     }
 
-    ValueTask IUdfHandler.BeginBatchAsync(BeginBatch begin) => OnBeginBatchAsync(begin);
+    ValueTask IUdfHandler.BeginBatchAsync(BeginBatch begin)
+    {
+        (_batch ??= new BatchAssembler()).Begin(begin);
+        return ValueTask.CompletedTask;
+    }
 
-    ValueTask IUdfHandler.PointAsync(Point point) => OnPointMessageAsync(point);
+    ValueTask IUdfHandler.PointAsync(Point point)
+    {
+        if (Wants == EdgeType.Stream)
+        {
+            return OnPointMessageAsync(point);
+        }
 
-    ValueTask IUdfHandler.EndBatchAsync(EndBatch end) => OnEndBatchAsync(end);
+        _batch!.Add(point);
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask IUdfHandler.EndBatchAsync(EndBatch end) => OnBatchMessageAsync(_batch!.End(end));
 
     ValueTask IUdfHandler.StopAsync() => OnStopAsync();
 
