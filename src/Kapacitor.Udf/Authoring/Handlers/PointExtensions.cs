@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf;
@@ -35,42 +36,25 @@ public static class PointExtensions
     /// <param name="key">The field name.</param>
     /// <param name="value">The value.</param>
     /// <returns>The point.</returns>
-    public static Point SetField(this Point point, string key, double value)
-    {
-        RemoveField(point, key).FieldsDouble[key] = value;
-        return point;
-    }
+    public static Point SetField(this Point point, string key, double value) => Set(point, key, value, static p => p.FieldsDouble);
 
     /// <summary>Sets an integer field, removing the key from the other field maps.</summary>
-    /// <param name="point">The point.</param>
-    /// <param name="key">The field name.</param>
-    /// <param name="value">The value.</param>
-    /// <returns>The point.</returns>
-    public static Point SetField(this Point point, string key, long value)
-    {
-        RemoveField(point, key).FieldsInt[key] = value;
-        return point;
-    }
+    /// <inheritdoc cref="SetField(Point, string, double)"/>
+    public static Point SetField(this Point point, string key, long value) => Set(point, key, value, static p => p.FieldsInt);
 
     /// <summary>Sets a string field, removing the key from the other field maps.</summary>
-    /// <param name="point">The point.</param>
-    /// <param name="key">The field name.</param>
-    /// <param name="value">The value.</param>
-    /// <returns>The point.</returns>
-    public static Point SetField(this Point point, string key, string value)
-    {
-        RemoveField(point, key).FieldsString[key] = value;
-        return point;
-    }
+    /// <inheritdoc cref="SetField(Point, string, double)"/>
+    public static Point SetField(this Point point, string key, string value) => Set(point, key, value, static p => p.FieldsString);
 
     /// <summary>Sets a boolean field, removing the key from the other field maps.</summary>
-    /// <param name="point">The point.</param>
-    /// <param name="key">The field name.</param>
-    /// <param name="value">The value.</param>
-    /// <returns>The point.</returns>
-    public static Point SetField(this Point point, string key, bool value)
+    /// <inheritdoc cref="SetField(Point, string, double)"/>
+    public static Point SetField(this Point point, string key, bool value) => Set(point, key, value, static p => p.FieldsBool);
+
+    // The key goes into exactly one typed map: Kapacitor would otherwise pick one by its own precedence.
+    private static Point Set<T>(Point point, string key, T value, Func<Point, MapField<string, T>> map)
     {
-        RemoveField(point, key).FieldsBool[key] = value;
+        RemoveField(point, key);
+        map(point)[key] = value;
         return point;
     }
 
