@@ -15,6 +15,7 @@ internal sealed partial class UdfSession
     private async Task WriteLoopAsync()
     {
         var output = _connection.Requests;
+        var inFlight = false;
         try
         {
             await foreach (var chunk in _outgoing.Queue.Reader.ReadAllAsync(_killed.Token))
@@ -23,8 +24,10 @@ internal sealed partial class UdfSession
                 {
                     if (!IsAborted)
                     {
+                        inFlight = true;
                         await output.WriteAsync(chunk.Bytes.WrittenMemory, _killed.Token);
                         await output.FlushAsync(_killed.Token);
+                        inFlight = false;
                         Interlocked.Add(ref _keepalivesSent, chunk.Keepalives);
                     }
                 }
@@ -47,6 +50,10 @@ internal sealed partial class UdfSession
         }
         finally
         {
+            // A write that ended by an exception rather than by completing: the UDF had stopped reading its input, and
+            // the exit diagnosis says so even though this loop has ended (whichever of abort and close came first).
+            _writeEndedBlocked = inFlight;
+
             // Unblock anyone still trying to queue a request.
             _outgoing.Queue.Writer.TryComplete();
             await CloseInputAsync();

@@ -39,6 +39,7 @@ internal sealed partial class UdfSession : IAsyncDisposable
     private volatile bool _inputClosing;
     private volatile bool _killedByUs;
     private Task _writer = Task.CompletedTask;
+    private volatile bool _writeEndedBlocked;
     private Task _reader = Task.CompletedTask;
     private Task _keepalive = Task.CompletedTask;
     private Task _watchdog = Task.CompletedTask;
@@ -187,7 +188,7 @@ internal sealed partial class UdfSession : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            var what = _writer.IsCompleted
+            var what = _writer.IsCompleted && !_writeEndedBlocked
                 ? $"the UDF did not close its output and exit within {Format(timeout)} after its input was closed"
                 : $"the UDF stopped reading its input (a request write is still blocked) and did not exit within {Format(timeout)}";
             Report(ViolationKind.NoExitAfterEof, fatal: true,
