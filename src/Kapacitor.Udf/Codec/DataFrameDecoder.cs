@@ -57,7 +57,7 @@ internal sealed class DataFrameDecoder
             case PointTag:
                 var point = request.MessageCase == Request.MessageOneofCase.Point ? request.Point : new Point();
                 Clear(point);
-                var status = Decode<PointFields, Point>(body, point);
+                var status = DecodePoint(body, point);
                 request.Point = point;
                 return status;
             case BeginTag:
@@ -91,10 +91,8 @@ internal sealed class DataFrameDecoder
         _boolEntries.Clear(point.FieldsBool);
     }
 
-    // A message's field loop: TFields decodes one field (static abstract, so the loop is specialised per message with
-    // no delegate call per field). Points use it; begin and end share DecodeEdge below.
-    private DecodeStatus Decode<TFields, TMessage>(ReadOnlySpan<byte> body, TMessage message)
-        where TFields : IMessageFields<TMessage>
+    // Begin and end share DecodeEdge below.
+    private DecodeStatus DecodePoint(ReadOnlySpan<byte> body, Point point)
     {
         var reader = new WireReader(body);
         while (!reader.End)
@@ -104,7 +102,7 @@ internal sealed class DataFrameDecoder
                 return DecodeStatus.NotHandled;
             }
 
-            var status = TFields.DecodeField(this, ref reader, tag, message);
+            var status = DecodePointField(ref reader, tag, point);
             if (status != DecodeStatus.Decoded)
             {
                 return status;
@@ -114,85 +112,76 @@ internal sealed class DataFrameDecoder
         return DecodeStatus.Decoded;
     }
 
-    private interface IMessageFields<in TMessage>
+    // One field of a point; NotHandled for a field or wire type a point does not have, or bytes that end too soon.
+    private DecodeStatus DecodePointField(ref WireReader reader, uint tag, Point point)
     {
-        /// <summary>Decodes the field <paramref name="tag"/> introduces; <see cref="DecodeStatus.NotHandled"/> for a
-        /// field or wire type the message does not have, or for bytes that end too soon.</summary>
-        static abstract DecodeStatus DecodeField(DataFrameDecoder decoder, ref WireReader reader, uint tag, TMessage message);
-    }
-
-    private readonly struct PointFields : IMessageFields<Point>
-    {
-        public static DecodeStatus DecodeField(DataFrameDecoder d, ref WireReader reader, uint tag, Point point)
+        DecodeStatus status;
+        string text;
+        ulong number;
+        switch (tag)
         {
-            DecodeStatus status;
-            string text;
-            ulong number;
-            switch (tag)
-            {
-                case (1 << 3) | 0:
-                    status = Varint(ref reader, out number);
-                    point.Time = (long)number;
-                    return status;
-                case (2 << 3) | 2:
-                    status = d.ReadString(ref reader, "point.name", out text);
-                    point.Name = text;
-                    return status;
-                case (3 << 3) | 2:
-                    status = d.ReadString(ref reader, "point.database", out text);
-                    point.Database = text;
-                    return status;
-                case (4 << 3) | 2:
-                    status = d.ReadString(ref reader, "point.retentionPolicy", out text);
-                    point.RetentionPolicy = text;
-                    return status;
-                case (5 << 3) | 2:
-                    status = d.ReadString(ref reader, "point.group", out text);
-                    point.Group = text;
-                    return status;
-                case (6 << 3) | 2:
-                    status = d.ReadString(ref reader, "point.dimensions", out text);
-                    if (status == DecodeStatus.Decoded)
-                    {
-                        point.Dimensions.Add(text);
-                    }
+            case (1 << 3) | 0:
+                status = Varint(ref reader, out number);
+                point.Time = (long)number;
+                return status;
+            case (2 << 3) | 2:
+                status = ReadString(ref reader, "point.name", out text);
+                point.Name = text;
+                return status;
+            case (3 << 3) | 2:
+                status = ReadString(ref reader, "point.database", out text);
+                point.Database = text;
+                return status;
+            case (4 << 3) | 2:
+                status = ReadString(ref reader, "point.retentionPolicy", out text);
+                point.RetentionPolicy = text;
+                return status;
+            case (5 << 3) | 2:
+                status = ReadString(ref reader, "point.group", out text);
+                point.Group = text;
+                return status;
+            case (6 << 3) | 2:
+                status = ReadString(ref reader, "point.dimensions", out text);
+                if (status == DecodeStatus.Decoded)
+                {
+                    point.Dimensions.Add(text);
+                }
 
-                    return status;
-                case (7 << 3) | 2:
-                    return d.ReadStringEntry(ref reader, point.Tags, "point.tags", d._stringEntries);
-                case (8 << 3) | 2:
-                    status = d.ReadEntry(ref reader, EntryValue.Fixed64, "point.fieldsDouble", out var key, out number, out _);
-                    if (status == DecodeStatus.Decoded)
-                    {
-                        d._doubleEntries.Set(point.FieldsDouble, key, BitConverter.UInt64BitsToDouble(number));
-                    }
+                return status;
+            case (7 << 3) | 2:
+                return ReadStringEntry(ref reader, point.Tags, "point.tags", _stringEntries);
+            case (8 << 3) | 2:
+                status = ReadEntry(ref reader, EntryValue.Fixed64, "point.fieldsDouble", out var key, out number, out _);
+                if (status == DecodeStatus.Decoded)
+                {
+                    _doubleEntries.Set(point.FieldsDouble, key, BitConverter.UInt64BitsToDouble(number));
+                }
 
-                    return status;
-                case (9 << 3) | 2:
-                    status = d.ReadEntry(ref reader, EntryValue.Varint, "point.fieldsInt", out key, out number, out _);
-                    if (status == DecodeStatus.Decoded)
-                    {
-                        d._longEntries.Set(point.FieldsInt, key, (long)number);
-                    }
+                return status;
+            case (9 << 3) | 2:
+                status = ReadEntry(ref reader, EntryValue.Varint, "point.fieldsInt", out key, out number, out _);
+                if (status == DecodeStatus.Decoded)
+                {
+                    _longEntries.Set(point.FieldsInt, key, (long)number);
+                }
 
-                    return status;
-                case (10 << 3) | 2:
-                    return d.ReadStringEntry(ref reader, point.FieldsString, "point.fieldsString", d._stringEntries);
-                case (11 << 3) | 0:
-                    status = Varint(ref reader, out number);
-                    point.ByName = number != 0;
-                    return status;
-                case (12 << 3) | 2:
-                    status = d.ReadEntry(ref reader, EntryValue.Varint, "point.fieldsBool", out key, out number, out _);
-                    if (status == DecodeStatus.Decoded)
-                    {
-                        d._boolEntries.Set(point.FieldsBool, key, number != 0);
-                    }
+                return status;
+            case (10 << 3) | 2:
+                return ReadStringEntry(ref reader, point.FieldsString, "point.fieldsString", _stringEntries);
+            case (11 << 3) | 0:
+                status = Varint(ref reader, out number);
+                point.ByName = number != 0;
+                return status;
+            case (12 << 3) | 2:
+                status = ReadEntry(ref reader, EntryValue.Varint, "point.fieldsBool", out key, out number, out _);
+                if (status == DecodeStatus.Decoded)
+                {
+                    _boolEntries.Set(point.FieldsBool, key, number != 0);
+                }
 
-                    return status;
-                default:
-                    return DecodeStatus.NotHandled;
-            }
+                return status;
+            default:
+                return DecodeStatus.NotHandled;
         }
     }
 
