@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using Google.Protobuf;
+using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.LoadTool.Verification;
 using Kapacitor.Udf.LoadTool.Workloads;
 using Kapacitor.Udf.Protocol;
@@ -8,14 +11,15 @@ namespace Kapacitor.Udf.LoadTool.Tests;
 /// <summary>The verifier accepts the right bytes and rejects anything else: a run it passes really was correct.</summary>
 public class VerifierTests
 {
-    // The expected output encoded independently of the tool's frame template: a full Google.Protobuf encoding per point.
+    // The expected output payloads encoded independently of the tool's frame template: a full Google.Protobuf
+    // encoding per point.
     private static List<byte[]> EncodedByProtobuf(double[] values, int size)
     {
         var average = new ReferenceMovingAverage(size);
-        return [.. values.Select((v, i) => Frames.Encode(new Response
+        return [.. values.Select((v, i) => new Response
         {
             Point = MovingAverageWorkload.SamplePoint(SeriesData.TimeOf(i), MovingAverageWorkload.As, average.Update(v)),
-        }))];
+        }.ToByteArray())];
     }
 
     private static MovingAverageVerifier Verifier(double[] values, int size) =>
@@ -36,11 +40,11 @@ public class VerifierTests
     }
 
     [Theory]
-    [InlineData(0)] // the length prefix
+    [InlineData(0)] // the Response's field tag
     [InlineData(20)] // the time
     [InlineData(60)] // a tag
     [InlineData(-1)] // the last bit of the average
-    public void Rejects_a_frame_with_one_byte_changed(int position)
+    public void Rejects_a_payload_with_one_byte_changed(int position)
     {
         var values = SeriesData.Usage(300, seed: 4);
         var frames = EncodedByProtobuf(values, 10);
@@ -86,17 +90,19 @@ public class VerifierTests
     }
 
     [Fact]
-    public void Template_input_frames_are_what_google_protobuf_encodes()
+    public async Task Template_input_frames_are_what_google_protobuf_encodes()
     {
         var workload = new MovingAverageWorkload(points: 1000, writeSize: 4096);
         var bytes = workload.DataChunks.SelectMany(c => c.ToArray()).ToArray();
         bytes.Length.Should().Be(1000 * workload.FrameLength);
+        var frames = new FrameReader(PipeReader.Create(new ReadOnlySequence<byte>(bytes)));
+
+        var requests = await frames.ReadMessagesAsync(Request.Parser).ToListAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        requests.Select(r => r.Point.Time).Should().Equal(Enumerable.Range(0, 1000).Select(i => SeriesData.TimeOf(i)));
         for (var i = 0; i < 1000; i += 97)
         {
-            var frame = bytes.AsSpan(i * workload.FrameLength, workload.FrameLength);
-            var request = Request.Parser.ParseFrom(Frames.Payload(frame));
-            request.Point.Time.Should().Be(SeriesData.TimeOf(i));
-            frame.ToArray().Should().Equal(Frames.Encode(request));
+            bytes.AsSpan(i * workload.FrameLength, workload.FrameLength).ToArray().Should().Equal(Frames.Encode(requests[i]));
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Net.Sockets;
+using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.LoadTool.Measurement;
 using Kapacitor.Udf.LoadTool.Workloads;
 using Kapacitor.Udf.Protocol;
@@ -97,30 +99,45 @@ internal static class ConnectionScaling
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token);
         var stream = new NetworkStream(socket, ownsSocket: false);
-        var reader = new StreamFrameReader(stream, 512);
+        // Small reads: thousands of connections are open at once. Left open: the socket stays connected afterwards.
+        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 512, minimumReadSize: 256, leaveOpen: true));
+        var frames = new FrameReader(input);
         Request[] requests =
         [
             new() { Info = new InfoRequest() },
             new() { Init = new InitRequest { TaskID = $"task{n}", NodeID = "mirror2" } },
             new() { Point = new Point { Name = "cpu", Database = "db", RetentionPolicy = "rp", Time = n, FieldsDouble = { ["value"] = n } } },
         ];
-        foreach (var request in requests)
+        try
         {
-            await stream.WriteAsync(Frames.Encode(request), timeout.Token);
-            var answer = await reader.NextAsync(timeout.Token);
-            var expected = request.MessageCase switch
+            foreach (var request in requests)
             {
-                Request.MessageOneofCase.Info => Response.MessageOneofCase.Info,
-                Request.MessageOneofCase.Init => Response.MessageOneofCase.Init,
-                _ => Response.MessageOneofCase.Point,
-            };
-            if (answer?.MessageCase != expected || (answer.Init is { } init && !init.Success))
-            {
-                throw new InvalidOperationException($"connection {n}: expected {expected}, got {answer?.ToString() ?? "EOF"}");
+                await AskAsync(stream, frames, request, n, timeout.Token);
             }
+        }
+        finally
+        {
+            // Returns the read buffer; the socket stays open.
+            await input.CompleteAsync();
         }
 
         return socket;
+    }
+
+    private static async Task AskAsync(Stream stream, FrameReader frames, Request request, int n, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(Frames.Encode(request), cancellationToken);
+        var answer = await frames.ReadMessageAsync(Response.Parser, cancellationToken);
+        var expected = request.MessageCase switch
+        {
+            Request.MessageOneofCase.Info => Response.MessageOneofCase.Info,
+            Request.MessageOneofCase.Init => Response.MessageOneofCase.Init,
+            _ => Response.MessageOneofCase.Point,
+        };
+        if (answer?.MessageCase != expected || (answer.Init is { } init && !init.Success))
+        {
+            throw new InvalidOperationException($"connection {n}: expected {expected}, got {answer?.ToString() ?? "EOF"}");
+        }
     }
 
     // As Kapacitor ends a task: half-close, read to EOF, close.

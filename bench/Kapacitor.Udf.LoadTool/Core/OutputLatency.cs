@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
+using Google.Protobuf;
+using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.LoadTool.Measurement;
 using Kapacitor.Udf.LoadTool.Workloads;
 using Kapacitor.Udf.Protocol;
@@ -34,8 +36,8 @@ internal static class OutputLatency
         {
             input.Write(Frames.Encode(new Request { Init = new InitRequest { TaskID = "latency", NodeID = "stamp1" } }));
             input.Flush();
-            var reader = new StreamFrameReader(process.StandardOutput.BaseStream);
-            if (reader.Next() is not { Init.Success: true })
+            var reader = new BlockingFrameReader(process.StandardOutput.BaseStream);
+            if (reader.ReadMessage(Response.Parser) is not { Init.Success: true })
             {
                 throw new InvalidOperationException("the UDF did not answer Init with success");
             }
@@ -56,7 +58,7 @@ internal static class OutputLatency
             input.Close();
             await process.WaitForExitAsync(new CancellationTokenSource(Patience).Token);
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or EndOfStreamException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or FrameException or InvalidProtocolBufferException)
         {
             error = ex.Message;
         }
@@ -94,7 +96,7 @@ internal static class OutputLatency
             frames.Clear();
             for (; sent < due; sent++)
             {
-                Kapacitor.Udf.Framing.VarintFrame.WriteFrame(frames, new Request
+                VarintFrame.WriteFrame(frames, new Request
                 {
                     Point = new Point { Name = "lat", Database = "db", RetentionPolicy = "rp", Time = sent, FieldsDouble = { ["value"] = sent } },
                 });
@@ -105,9 +107,11 @@ internal static class OutputLatency
         }
     }
 
-    private static void Read(StreamFrameReader reader, double[] latencies, ref int answered)
+    // Blocking reads on a thread of its own: the time is taken as soon as the answer is parsed, with no wait for the
+    // thread pool in between.
+    private static void Read(BlockingFrameReader reader, double[] latencies, ref int answered)
     {
-        while (answered < latencies.Length && reader.Next() is { } response)
+        while (answered < latencies.Length && reader.ReadMessage(Response.Parser) is { } response)
         {
             var now = Stopwatch.GetTimestamp();
             if (response.MessageCase == Response.MessageOneofCase.Keepalive)

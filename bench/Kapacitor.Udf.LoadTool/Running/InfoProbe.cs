@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Google.Protobuf;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.LoadTool.Measurement;
 using Kapacitor.Udf.LoadTool.Reporting;
@@ -14,6 +15,8 @@ namespace Kapacitor.Udf.LoadTool.Running;
 /// </summary>
 internal static class InfoProbe
 {
+    private const int MaxInfoResponse = 64 * 1024;
+
     public static InfoProbeResult Run(IUdfTargetFactory factory, int runs, EdgeType? wants, EdgeType? provides, LoadOptions options, Action<int>? progress = null)
     {
         var spawnToInfo = new List<double>();
@@ -28,32 +31,34 @@ internal static class InfoProbe
             using var target = factory.Start();
             using var watchdog = new Timer(_ => target.Kill(), null, options.StallTimeout, Timeout.InfiniteTimeSpan);
             string? error = null;
-            byte[]? frame = null;
+            Response? response = null;
+            // An InfoResponse is small: a larger first frame is not one.
+            var output = new BlockingFrameReader(target.Output, MaxInfoResponse, readSize: 4096);
             try
             {
                 target.Input.Write(Frames.InfoRequest);
                 target.Input.Flush();
-                frame = ReadFrame(target.Output);
+                response = output.ReadMessage(Response.Parser);
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or FrameException)
+            catch (Exception ex) when (ex is IOException or InvalidProtocolBufferException or FrameException)
             {
                 error = $"probe {run + 1}: {ex.Message}";
             }
 
             var infoAt = Stopwatch.GetTimestamp();
             var sample = target.ProcessId is { } pid ? ProcFs.TryRead(pid) : null;
-            error ??= Check(frame, wants, provides, ref info) is { } problem ? $"probe {run + 1}: {problem}" : null;
+            error ??= Check(response, wants, provides, ref info) is { } problem ? $"probe {run + 1}: {problem}" : null;
 
             var eofAt = Stopwatch.GetTimestamp();
             int? exitCode = null;
             if (error is null)
             {
                 target.CloseInput();
-                var extra = Drain(target.Output);
+                var extra = AfterInfo(output);
                 exitCode = target.WaitForExit(options.ExitTimeout);
                 error = exitCode is null ? $"probe {run + 1}: the UDF did not exit within {options.ExitTimeout.TotalSeconds:0.#}s of its input closing"
                     : exitCode != 0 ? $"probe {run + 1}: the UDF exited with code {exitCode}"
-                    : extra > 0 ? $"probe {run + 1}: {extra} bytes after the InfoResponse on an Info-only connection"
+                    : extra is not null ? $"probe {run + 1}: {extra} after the InfoResponse on an Info-only connection"
                     : null;
             }
 
@@ -103,17 +108,16 @@ internal static class InfoProbe
         };
     }
 
-    private static string? Check(byte[]? frame, EdgeType? wants, EdgeType? provides, ref string? info)
+    private static string? Check(Response? response, EdgeType? wants, EdgeType? provides, ref string? info)
     {
-        if (frame is null)
+        if (response is null)
         {
             return "the output ended before an InfoResponse";
         }
 
-        var response = Frames.TryParseResponse(frame);
-        if (response?.MessageCase != Response.MessageOneofCase.Info)
+        if (response.MessageCase != Response.MessageOneofCase.Info)
         {
-            return $"expected an InfoResponse, received {Frames.Describe(frame)}";
+            return $"expected an InfoResponse, received {response}";
         }
 
         info = response.Info.ToString();
@@ -125,52 +129,16 @@ internal static class InfoProbe
         return null;
     }
 
-    // Reads the first frame (small: an InfoResponse). Bytes after it are an error on an Info-only connection.
-    private static byte[]? ReadFrame(Stream output)
+    // Reads the output to its end: anything there is an error on an Info-only connection.
+    private static string? AfterInfo(BlockingFrameReader output)
     {
-        var buffer = new byte[64 * 1024];
-        var filled = 0;
-        while (true)
+        try
         {
-            if (VarintFrame.TryReadLength(buffer.AsSpan(0, filled), out var payloadLength, out var prefixLength))
-            {
-                var length = prefixLength + (long)payloadLength;
-                if (length > buffer.Length)
-                {
-                    throw new InvalidDataException($"the first response announces {payloadLength} bytes");
-                }
-
-                if (filled > length)
-                {
-                    throw new InvalidDataException($"{filled - length} bytes after the InfoResponse on an Info-only connection");
-                }
-
-                if (filled == length)
-                {
-                    return buffer[..(int)length];
-                }
-            }
-
-            var read = output.Read(buffer, filled, buffer.Length - filled);
-            if (read == 0)
-            {
-                return null;
-            }
-
-            filled += read;
+            return output.ReadMessage(Response.Parser) is { } more ? $"a further response {more}" : null;
         }
-    }
-
-    private static long Drain(Stream output)
-    {
-        var buffer = new byte[4096];
-        long total = 0;
-        int read;
-        while ((read = output.Read(buffer)) > 0)
+        catch (Exception ex) when (ex is IOException or InvalidProtocolBufferException or FrameException)
         {
-            total += read;
+            return $"bytes that are not a response ({ex.Message})";
         }
-
-        return total;
     }
 }

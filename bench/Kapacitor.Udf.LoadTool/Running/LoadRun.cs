@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Kapacitor.Udf.Framing;
 using Kapacitor.Udf.LoadTool.Measurement;
@@ -16,9 +17,9 @@ namespace Kapacitor.Udf.LoadTool.Running;
 /// <remarks>
 /// <para><b>Threads.</b> The writer writes whole-frame chunks with blocking writes (a blocked write is the UDF's
 /// back-pressure) and slips a KeepaliveRequest between chunks every <see cref="LoadOptions.KeepaliveInterval"/>.
-/// The reader reads STDOUT into one large buffer, answers nothing, and checks each frame: keepalive echoes give round
-/// trips, the first other frame must be InitResponse{success}, the rest go to the workload's verifier. The calling
-/// thread watches for completion, failure or a stall. Reading concurrently is essential: a UDF blocked writing its
+/// The reader reads STDOUT with blocking reads into the SDK's frame reader (<see cref="BlockingFrameReader"/>),
+/// answers nothing, and checks each frame: keepalive echoes give round trips, the first other frame must be
+/// InitResponse{success}, the rest go to the workload's verifier. The calling thread watches for completion, failure or a stall. Reading concurrently is essential: a UDF blocked writing its
 /// output stops reading its input.</para>
 /// <para><b>Measures.</b> CPU: the target's (for a process, getrusage(RUSAGE_CHILDREN) before the spawn and after the
 /// exit has been reaped, see <see cref="Rusage"/>). Memory: VmHWM sampled when the last output is verified and again at output end. Time:
@@ -315,71 +316,15 @@ internal sealed class LoadRun
 
     private void ReadLoop(Stream output)
     {
-        var buffer = new byte[1 << 20];
-        int start = 0, end = 0;
-        var framing = true;
+        var reader = new BlockingFrameReader(output, MaxResponseFrame);
+        var scratch = Array.Empty<byte>();
         try
         {
-            while (true)
+            while (reader.Read())
             {
-                if (end == buffer.Length)
+                while (reader.Frames.TryReadFrame(out var payload))
                 {
-                    // Make room: move the partial frame to the front, or grow for a frame larger than the buffer.
-                    if (start > 0)
-                    {
-                        buffer.AsSpan(start, end - start).CopyTo(buffer);
-                        end -= start;
-                        start = 0;
-                    }
-                    else
-                    {
-                        Array.Resize(ref buffer, buffer.Length * 2);
-                    }
-                }
-
-                var read = output.Read(buffer, end, buffer.Length - end);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                end += read;
-                _outputReads++;
-                _outputBytes += read;
-                if (!framing)
-                {
-                    start = end = 0;
-                    continue;
-                }
-
-                while (VarintFrame.TryReadLength(buffer.AsSpan(start, end - start), out var payloadLength, out var prefixLength))
-                {
-                    if (payloadLength > MaxResponseFrame)
-                    {
-                        Fail($"a response frame announces {payloadLength} bytes: the output is not a frame sequence");
-                        framing = false;
-                        start = end = 0;
-                        break;
-                    }
-
-                    var length = prefixLength + (int)payloadLength;
-                    if (end - start < length)
-                    {
-                        if (length > buffer.Length)
-                        {
-                            Array.Resize(ref buffer, length);
-                        }
-
-                        break;
-                    }
-
-                    OnFrame(buffer.AsSpan(start, length), prefixLength);
-                    start += length;
-                }
-
-                if (start == end)
-                {
-                    start = end = 0;
+                    OnFrame(Contiguous(payload, ref scratch));
                 }
             }
         }
@@ -393,15 +338,12 @@ internal sealed class LoadRun
             Fail($"read error: {ex.GetType().Name}: {ex.Message}");
         }
 
+        _outputReads = reader.Reads;
+        _outputBytes = reader.Bytes;
         _outputEndAt = Stopwatch.GetTimestamp();
         if (_pid is { } pid)
         {
             _peakRssAtOutputEnd = ProcFs.TryRead(pid)?.PeakRssBytes;
-        }
-
-        if (framing && end > start)
-        {
-            Fail($"the output ended inside a frame ({end - start} bytes left over)");
         }
 
         if (!_allVerified.IsSet)
@@ -413,9 +355,25 @@ internal sealed class LoadRun
         _changed.Set();
     }
 
-    private void OnFrame(ReadOnlySpan<byte> frame, int prefixLength)
+    // A payload across two of the pipe's segments is copied once into a buffer kept for the next one.
+    private static ReadOnlySpan<byte> Contiguous(in ReadOnlySequence<byte> payload, ref byte[] scratch)
     {
-        var payload = frame[prefixLength..];
+        if (payload.IsSingleSegment)
+        {
+            return payload.FirstSpan;
+        }
+
+        if (scratch.Length < payload.Length)
+        {
+            scratch = new byte[Math.Max(payload.Length, 2L * scratch.Length)];
+        }
+
+        payload.CopyTo(scratch);
+        return scratch.AsSpan(0, (int)payload.Length);
+    }
+
+    private void OnFrame(ReadOnlySpan<byte> payload)
+    {
         if (payload.IsEmpty)
         {
             Fail("a Response with no message set (this crashes kapacitord, influxdata/kapacitor#2132)");
@@ -425,16 +383,16 @@ internal sealed class LoadRun
         switch (payload[0])
         {
             case 0x1a: // field 3, length-delimited: keepalive
-                OnKeepalive(frame);
+                OnKeepalive(payload);
                 return;
             case 0x32: // field 6: error
-                Fail($"the UDF sent an ErrorResponse: {Frames.TryParseResponse(frame)?.Error?.Error ?? Frames.Describe(frame)}");
+                Fail($"the UDF sent an ErrorResponse: {Frames.TryParseResponse(payload)?.Error?.Error ?? Frames.Describe(payload)}");
                 return;
         }
 
         if (!_initReceived.IsSet)
         {
-            if (frame.SequenceEqual(Frames.InitSuccess))
+            if (payload.SequenceEqual(Frames.InitSuccess))
             {
                 _initAt = Stopwatch.GetTimestamp();
                 _initReceived.Set();
@@ -442,7 +400,7 @@ internal sealed class LoadRun
             }
             else
             {
-                Fail($"expected InitResponse{{success:true}} first, received {Frames.Describe(frame)}");
+                Fail($"expected InitResponse{{success:true}} first, received {Frames.Describe(payload)}");
             }
 
             return;
@@ -450,7 +408,7 @@ internal sealed class LoadRun
 
         if (_workload.RestoreFrame is not null && !_restoreReceived.IsSet)
         {
-            if (frame.SequenceEqual(Frames.RestoreSuccess))
+            if (payload.SequenceEqual(Frames.RestoreSuccess))
             {
                 _restoreAt = Stopwatch.GetTimestamp();
                 _restoreReceived.Set();
@@ -458,7 +416,7 @@ internal sealed class LoadRun
             }
             else
             {
-                Fail($"expected RestoreResponse{{success:true}} after the Init answer, received {Frames.Describe(frame)}");
+                Fail($"expected RestoreResponse{{success:true}} after the Init answer, received {Frames.Describe(payload)}");
             }
 
             return;
@@ -469,7 +427,7 @@ internal sealed class LoadRun
             return;
         }
 
-        if (!_verifier.Check(frame))
+        if (!_verifier.Check(payload))
         {
             Fail(_verifier.Failure ?? "verification failed");
             return;
@@ -484,13 +442,13 @@ internal sealed class LoadRun
         }
     }
 
-    private void OnKeepalive(ReadOnlySpan<byte> frame)
+    private void OnKeepalive(ReadOnlySpan<byte> payload)
     {
         var receivedAt = Stopwatch.GetTimestamp();
-        var time = Frames.TryParseResponse(frame)?.Keepalive?.Time;
+        var time = Frames.TryParseResponse(payload)?.Keepalive?.Time;
         if (time is null)
         {
-            Fail($"a malformed KeepaliveResponse: {Frames.Describe(frame)}");
+            Fail($"a malformed KeepaliveResponse: {Frames.Describe(payload)}");
             return;
         }
 

@@ -2,15 +2,15 @@ using Kapacitor.Udf.LoadTool.Workloads;
 
 namespace Kapacitor.Udf.LoadTool.Verification;
 
-/// <summary>Compares the data responses with a precomputed sequence of expected frames, byte for byte.</summary>
+/// <summary>Compares the data responses with a precomputed sequence of expected payloads, byte for byte.</summary>
 internal sealed class FrameSequenceVerifier : IOutputVerifier
 {
     private readonly byte[] _expected;
     private readonly int[] _offsets;
     private readonly Func<long, string>? _where;
 
-    /// <param name="expected">The expected frames, back to back.</param>
-    /// <param name="offsets">Where each frame starts in <paramref name="expected"/>, plus its total length last.</param>
+    /// <param name="expected">The expected payloads, back to back.</param>
+    /// <param name="offsets">Where each payload starts in <paramref name="expected"/>, plus its total length last.</param>
     /// <param name="where">Names frame <c>i</c> for a failure message ("batch 12, point 3 of 5").</param>
     public FrameSequenceVerifier(byte[] expected, int[] offsets, Func<long, string>? where = null)
     {
@@ -27,7 +27,7 @@ internal sealed class FrameSequenceVerifier : IOutputVerifier
 
     public string? Failure { get; private set; }
 
-    public bool Check(ReadOnlySpan<byte> frame)
+    public bool Check(ReadOnlySpan<byte> payload)
     {
         if (Failure is not null)
         {
@@ -37,15 +37,15 @@ internal sealed class FrameSequenceVerifier : IOutputVerifier
         var i = MatchedFrames;
         if (i >= ExpectedFrames)
         {
-            Failure = $"an extra data frame after all {ExpectedFrames} expected ones: {Frames.Describe(frame)}";
+            Failure = $"an extra data frame after all {ExpectedFrames} expected ones: {Frames.Describe(payload)}";
             return false;
         }
 
         var expected = _expected.AsSpan(_offsets[i], _offsets[i + 1] - _offsets[i]);
-        if (!frame.SequenceEqual(expected))
+        if (!payload.SequenceEqual(expected))
         {
             var where = _where is null ? "" : $" ({_where(i)})";
-            Failure = $"output frame #{i}{where} differs.\n  expected: {Frames.Describe(expected)}\n  received: {Frames.Describe(frame)}";
+            Failure = $"output frame #{i}{where} differs.\n  expected: {Frames.Describe(expected)}\n  received: {Frames.Describe(payload)}";
             return false;
         }
 

@@ -16,8 +16,9 @@ internal interface IOutputVerifier
     /// <summary>The first mismatch, described for a human; <see langword="null"/> while all is well.</summary>
     string? Failure { get; }
 
-    /// <summary>Checks the next data frame (length prefix included).</summary>
+    /// <summary>Checks the next data frame's payload (the frame without its length prefix: the frame reader has
+    /// checked that the prefix announced exactly these bytes).</summary>
     /// <returns><see langword="false"/> on the first mismatch (then <see cref="Failure"/> says why) or on a frame
     /// beyond the expected ones.</returns>
-    bool Check(ReadOnlySpan<byte> frame);
+    bool Check(ReadOnlySpan<byte> payload);
 }

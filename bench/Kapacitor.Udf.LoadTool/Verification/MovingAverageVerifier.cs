@@ -27,7 +27,7 @@ internal sealed class MovingAverageVerifier : IOutputVerifier
 
     public string? Failure { get; private set; }
 
-    public bool Check(ReadOnlySpan<byte> frame)
+    public bool Check(ReadOnlySpan<byte> payload)
     {
         if (Failure is not null)
         {
@@ -37,15 +37,16 @@ internal sealed class MovingAverageVerifier : IOutputVerifier
         var i = MatchedFrames;
         if (i >= _values.Length)
         {
-            Failure = $"an extra data frame after all {_values.Length} expected ones: {Frames.Describe(frame)}";
+            Failure = $"an extra data frame after all {_values.Length} expected ones: {Frames.Describe(payload)}";
             return false;
         }
 
         var average = _average.Update(_values[i]);
         _template.Write(_expected, SeriesData.TimeOf(i), average);
-        if (!frame.SequenceEqual(_expected))
+        var expected = _expected.AsSpan(_template.PayloadOffset);
+        if (!payload.SequenceEqual(expected))
         {
-            Failure = $"output point #{i} differs.\n  expected: {Frames.Describe(_expected)}\n  received: {Frames.Describe(frame)}";
+            Failure = $"output point #{i} differs.\n  expected: {Frames.Describe(expected)}\n  received: {Frames.Describe(payload)}";
             return false;
         }
 

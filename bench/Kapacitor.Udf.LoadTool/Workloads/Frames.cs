@@ -5,17 +5,18 @@ using Kapacitor.Udf.Protocol;
 
 namespace Kapacitor.Udf.LoadTool.Workloads;
 
-/// <summary>Whole frames (length prefix included) as bytes, and how to show them in an error message.</summary>
+/// <summary>Whole frames (length prefix included) to send, the payloads of the answers expected, and how to show a
+/// payload in an error message. Reading frames is <see cref="FrameReader"/>'s (see <see cref="BlockingFrameReader"/>).</summary>
 internal static class Frames
 {
-    /// <summary>Request{info{}}: what Kapacitor's startup probe sends (reference §1.1).</summary>
+    /// <summary>Request{info{}} as a frame: what Kapacitor's startup probe sends (reference §1.1).</summary>
     public static readonly byte[] InfoRequest = [0x02, 0x0a, 0x00];
 
-    /// <summary>Response{init{success:true}}.</summary>
-    public static readonly byte[] InitSuccess = [0x04, 0x12, 0x02, 0x08, 0x01];
+    /// <summary>The payload of Response{init{success:true}}.</summary>
+    public static readonly byte[] InitSuccess = [0x12, 0x02, 0x08, 0x01];
 
-    /// <summary>Response{restore{success:true}}.</summary>
-    public static readonly byte[] RestoreSuccess = Encode(new Response { Restore = new RestoreResponse { Success = true } });
+    /// <summary>The payload of Response{restore{success:true}}.</summary>
+    public static readonly byte[] RestoreSuccess = new Response { Restore = new RestoreResponse { Success = true } }.ToByteArray();
 
     /// <summary>Encodes <paramref name="message"/> as one frame.</summary>
     public static byte[] Encode(IMessage message)
@@ -25,19 +26,12 @@ internal static class Frames
         return writer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The payload of a whole frame.</summary>
-    public static ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> frame)
-    {
-        VarintFrame.TryReadLength(frame, out _, out var prefixLength);
-        return frame[prefixLength..];
-    }
-
-    /// <summary>Parses a whole frame as a Response; <see langword="null"/> when it does not parse.</summary>
-    public static Response? TryParseResponse(ReadOnlySpan<byte> frame)
+    /// <summary>Parses a payload as a Response; <see langword="null"/> when it does not parse.</summary>
+    public static Response? TryParseResponse(ReadOnlySpan<byte> payload)
     {
         try
         {
-            return Response.Parser.ParseFrom(Payload(frame));
+            return Response.Parser.ParseFrom(payload);
         }
         catch (InvalidProtocolBufferException)
         {
@@ -45,12 +39,12 @@ internal static class Frames
         }
     }
 
-    /// <summary>A frame for a human: its decoded Response (JSON) and its first bytes in hex.</summary>
-    public static string Describe(ReadOnlySpan<byte> frame)
+    /// <summary>A payload for a human: its decoded Response (JSON) and its first bytes in hex.</summary>
+    public static string Describe(ReadOnlySpan<byte> payload)
     {
-        var response = TryParseResponse(frame);
+        var response = TryParseResponse(payload);
         var decoded = response is null ? "(not a valid Response)" : response.ToString();
-        return $"{decoded} [{frame.Length} bytes: {Hex(frame)}]";
+        return $"{decoded} [{payload.Length} bytes: {Hex(payload)}]";
     }
 
     /// <summary>Lower-case hex, space separated, cut after <paramref name="max"/> bytes.</summary>

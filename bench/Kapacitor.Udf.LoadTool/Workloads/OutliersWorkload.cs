@@ -72,20 +72,20 @@ internal sealed class OutliersWorkload : IWorkload
             chunks.Add(Frames.Encode(new Request { End = end }));
 
             var outliers = ReferenceTukey.Outliers(values, scale);
-            AddExpected(Frames.Encode(new Response { Begin = new BeginBatch(begin) { Size = outliers.Count } }));
+            AddExpected(new Response { Begin = new BeginBatch(begin) { Size = outliers.Count } }.ToByteArray());
             foreach (var j in outliers)
             {
-                AddExpected(output.ToArray(times[j], values[j]));
+                AddExpected(output.ToArray(times[j], values[j]).AsSpan(output.PayloadOffset));
             }
 
-            AddExpected(Frames.Encode(new Response { End = end }));
+            AddExpected(new Response { End = end }.ToByteArray());
             OutlierPoints += outliers.Count;
 
-            void AddExpected(byte[] frame)
+            void AddExpected(ReadOnlySpan<byte> payload)
             {
                 offsets.Add((int)expected.Length);
                 batchOf.Add(b);
-                expected.Write(frame);
+                expected.Write(payload);
             }
         }
 
@@ -122,8 +122,8 @@ internal sealed class OutliersWorkload : IWorkload
 
     public long DataBytes { get; }
 
-    /// <summary>The expected data frames back to back, and where each starts (plus the total length last).</summary>
-    internal (byte[] Frames, int[] Offsets) ExpectedOutput => (_expected, _expectedOffsets);
+    /// <summary>The payloads of the expected data frames back to back, and where each starts (plus the total length last).</summary>
+    internal (byte[] Payloads, int[] Offsets) ExpectedOutput => (_expected, _expectedOffsets);
 
     public IOutputVerifier CreateVerifier() =>
         new FrameSequenceVerifier(_expected, _expectedOffsets, i => $"batch {_expectedBatchOf[i]}");

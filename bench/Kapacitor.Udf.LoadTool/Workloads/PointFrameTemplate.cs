@@ -26,9 +26,10 @@ internal sealed class PointFrameTemplate
     private readonly int _timeOffset;
     private readonly int _valueOffset;
 
-    private PointFrameTemplate(byte[] template, int timeOffset, int valueOffset)
+    private PointFrameTemplate(byte[] template, int payloadOffset, int timeOffset, int valueOffset)
     {
         _template = template;
+        PayloadOffset = payloadOffset;
         _timeOffset = timeOffset;
         _valueOffset = valueOffset;
     }
@@ -36,18 +37,22 @@ internal sealed class PointFrameTemplate
     /// <summary>The length of every frame, prefix included.</summary>
     public int Length => _template.Length;
 
+    /// <summary>Where the payload starts in every frame: the length of the prefix.</summary>
+    public int PayloadOffset { get; }
+
     /// <summary>Builds the template from <paramref name="build"/>, which makes the whole message (a Request or a
     /// Response) for a time and a value.</summary>
     /// <exception cref="InvalidOperationException">The message's encoding is not a fixed layout with two slots.</exception>
     public static PointFrameTemplate Create(Func<long, double, IMessage> build)
     {
-        var frame = Frames.Encode(build(SentinelTime, SentinelValue));
+        var message = build(SentinelTime, SentinelValue);
+        var frame = Frames.Encode(message);
         Span<byte> time = stackalloc byte[VarintFrame.MaxPrefixLength];
         time = time[..VarintFrame.WriteVarint(time, SentinelTime)];
         Span<byte> value = stackalloc byte[8];
         BinaryPrimitives.WriteDoubleLittleEndian(value, SentinelValue);
 
-        var template = new PointFrameTemplate(frame, UniqueOffset(frame, time, "time"), UniqueOffset(frame, value, "value"));
+        var template = new PointFrameTemplate(frame, frame.Length - message.CalculateSize(), UniqueOffset(frame, time, "time"), UniqueOffset(frame, value, "value"));
         template.CheckAgainstProtobuf(build);
         return template;
     }
