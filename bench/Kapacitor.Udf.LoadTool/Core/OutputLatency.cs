@@ -37,7 +37,7 @@ internal static class OutputLatency
             input.Write(Frames.Encode(new Request { Init = new InitRequest { TaskID = "latency", NodeID = "stamp1" } }));
             input.Flush();
             var reader = new BlockingFrameReader(process.StandardOutput.BaseStream);
-            if (reader.ReadMessage(Response.Parser) is not { Init.Success: true })
+            if (FirstAnswer(reader) is not { Init.Success: true })
             {
                 throw new InvalidOperationException("the UDF did not answer Init with success");
             }
@@ -105,6 +105,19 @@ internal static class OutputLatency
             input.Write(frames.WrittenSpan);
             input.Flush();
         }
+    }
+
+    // The Init answer, past any heartbeat the agent sends while a slow machine keeps the Init call running.
+    private static Response? FirstAnswer(BlockingFrameReader reader)
+    {
+        Response? response;
+        do
+        {
+            response = reader.ReadMessage(Response.Parser);
+        }
+        while (response?.MessageCase == Response.MessageOneofCase.Keepalive);
+
+        return response;
     }
 
     // Blocking reads on a thread of its own: the time is taken as soon as the answer is parsed, with no wait for the

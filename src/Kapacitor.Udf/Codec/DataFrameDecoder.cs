@@ -112,11 +112,20 @@ internal sealed class DataFrameDecoder
         return DecodeStatus.Decoded;
     }
 
+    // Point fields 2-6 are strings, each stored its own way; numbered in the table from field 2.
+    private static readonly (string Field, Action<Point, string> Store)[] PointStrings =
+    [
+        ("point.name", static (point, text) => point.Name = text),
+        ("point.database", static (point, text) => point.Database = text),
+        ("point.retentionPolicy", static (point, text) => point.RetentionPolicy = text),
+        ("point.group", static (point, text) => point.Group = text),
+        ("point.dimensions", static (point, text) => point.Dimensions.Add(text)),
+    ];
+
     // One field of a point; NotHandled for a field or wire type a point does not have, or bytes that end too soon.
     private DecodeStatus DecodePointField(ref WireReader reader, uint tag, Point point)
     {
         DecodeStatus status;
-        string text;
         ulong number;
         switch (tag)
         {
@@ -124,48 +133,21 @@ internal sealed class DataFrameDecoder
                 status = Varint(ref reader, out number);
                 point.Time = (long)number;
                 return status;
-            case (2 << 3) | 2:
-                status = ReadString(ref reader, "point.name", out text);
-                point.Name = text;
-                return status;
-            case (3 << 3) | 2:
-                status = ReadString(ref reader, "point.database", out text);
-                point.Database = text;
-                return status;
-            case (4 << 3) | 2:
-                status = ReadString(ref reader, "point.retentionPolicy", out text);
-                point.RetentionPolicy = text;
-                return status;
-            case (5 << 3) | 2:
-                status = ReadString(ref reader, "point.group", out text);
-                point.Group = text;
-                return status;
-            case (6 << 3) | 2:
-                status = ReadString(ref reader, "point.dimensions", out text);
+            case (2 << 3) | 2 or (3 << 3) | 2 or (4 << 3) | 2 or (5 << 3) | 2 or (6 << 3) | 2:
+                var (field, store) = PointStrings[(tag >> 3) - 2];
+                status = ReadString(ref reader, field, out var text);
                 if (status == DecodeStatus.Decoded)
                 {
-                    point.Dimensions.Add(text);
+                    store(point, text);
                 }
 
                 return status;
             case (7 << 3) | 2:
                 return ReadStringEntry(ref reader, point.Tags, "point.tags", _stringEntries);
             case (8 << 3) | 2:
-                status = ReadEntry(ref reader, EntryValue.Fixed64, "point.fieldsDouble", out var key, out number, out _);
-                if (status == DecodeStatus.Decoded)
-                {
-                    _doubleEntries.Set(point.FieldsDouble, key, BitConverter.UInt64BitsToDouble(number));
-                }
-
-                return status;
+                return ReadNumberEntry(ref reader, EntryValue.Fixed64, "point.fieldsDouble", point.FieldsDouble, _doubleEntries, BitConverter.UInt64BitsToDouble);
             case (9 << 3) | 2:
-                status = ReadEntry(ref reader, EntryValue.Varint, "point.fieldsInt", out key, out number, out _);
-                if (status == DecodeStatus.Decoded)
-                {
-                    _longEntries.Set(point.FieldsInt, key, (long)number);
-                }
-
-                return status;
+                return ReadNumberEntry(ref reader, EntryValue.Varint, "point.fieldsInt", point.FieldsInt, _longEntries, static bits => (long)bits);
             case (10 << 3) | 2:
                 return ReadStringEntry(ref reader, point.FieldsString, "point.fieldsString", _stringEntries);
             case (11 << 3) | 0:
@@ -173,13 +155,7 @@ internal sealed class DataFrameDecoder
                 point.ByName = number != 0;
                 return status;
             case (12 << 3) | 2:
-                status = ReadEntry(ref reader, EntryValue.Varint, "point.fieldsBool", out key, out number, out _);
-                if (status == DecodeStatus.Decoded)
-                {
-                    _boolEntries.Set(point.FieldsBool, key, number != 0);
-                }
-
-                return status;
+                return ReadNumberEntry(ref reader, EntryValue.Varint, "point.fieldsBool", point.FieldsBool, _boolEntries, static bits => bits != 0);
             default:
                 return DecodeStatus.NotHandled;
         }
@@ -283,6 +259,18 @@ internal sealed class DataFrameDecoder
         else
         {
             pool.Set(map, key, value);
+        }
+
+        return status;
+    }
+
+    // A point's numeric maps: the entry's value arrives as raw bits (a varint or a fixed64) and is converted to T.
+    private DecodeStatus ReadNumberEntry<T>(ref WireReader reader, EntryValue valueType, string field, MapField<string, T> map, MapNodePool<string, T> pool, Func<ulong, T> convert)
+    {
+        var status = ReadEntry(ref reader, valueType, field, out var key, out var bits, out _);
+        if (status == DecodeStatus.Decoded)
+        {
+            pool.Set(map, key, convert(bits));
         }
 
         return status;

@@ -14,7 +14,7 @@ internal sealed class FunctionUdf<TOptions> : UdfHandler<TOptions>
     private readonly Func<UdfFunctionContext<TOptions>, Batch, ValueTask>? _batch;
 
     private FunctionUdf(UdfHandlerContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Point, ValueTask>? point, Func<UdfFunctionContext<TOptions>, Batch, ValueTask>? batch, int stateVersion, IJsonTypeInfoResolver? storeTypes)
-        : base(context)
+        : base(context, EdgeOf(point), EdgeOf(point))
     {
         _context = new UdfFunctionContext<TOptions>(context, () => Options, storeTypes);
         _init = init;
@@ -23,15 +23,16 @@ internal sealed class FunctionUdf<TOptions> : UdfHandler<TOptions>
         UseSnapshots(new SnapshotCodec<Dictionary<string, object>>(stateVersion, _context.Store.Serializer), _context.Store.Save, _context.Store.Load);
     }
 
-    private protected override EdgeType Wants => _point is null ? EdgeType.Batch : EdgeType.Stream;
+    /// <summary>The handler factory for <see cref="UdfFunction"/>: exactly one of <paramref name="point"/> and
+    /// <paramref name="batch"/> is given.</summary>
+    public static Func<UdfHandlerContext, IUdfHandler> Factory(Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Point, ValueTask>? point, Func<UdfFunctionContext<TOptions>, Batch, ValueTask>? batch, int stateVersion, IJsonTypeInfoResolver? storeTypes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stateVersion);
+        return context => new FunctionUdf<TOptions>(context, init, point, batch, stateVersion, storeTypes);
+    }
 
-    private protected override EdgeType Provides => Wants;
-
-    public static FunctionUdf<TOptions> ForPoints(UdfHandlerContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Point, ValueTask> point, int stateVersion, IJsonTypeInfoResolver? storeTypes) =>
-        new(context, init, point, null, stateVersion, storeTypes);
-
-    public static FunctionUdf<TOptions> ForBatches(UdfHandlerContext context, Action<UdfFunctionContext<TOptions>>? init, Func<UdfFunctionContext<TOptions>, Batch, ValueTask> batch, int stateVersion, IJsonTypeInfoResolver? storeTypes) =>
-        new(context, init, null, batch, stateVersion, storeTypes);
+    // Points in and out, or batches in and out.
+    private static EdgeType EdgeOf(Func<UdfFunctionContext<TOptions>, Point, ValueTask>? point) => point is null ? EdgeType.Batch : EdgeType.Stream;
 
     protected override ValueTask OnInitAsync()
     {

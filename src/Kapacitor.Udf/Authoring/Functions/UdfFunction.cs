@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
 using Kapacitor.Udf.Protocol;
 
@@ -51,11 +52,8 @@ public static class UdfFunction
     /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="StateStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
     public static Func<UdfHandlerContext, IUdfHandler> Stream<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Point, Point?> point, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
-        where TOptions : class
-    {
-        ArgumentNullException.ThrowIfNull(point);
-        return Stream<TOptions>((ctx, p) => point(ctx, p) is { } output ? ctx.EmitAsync(output) : ValueTask.CompletedTask, init, stateVersion, storeTypes);
-    }
+        where TOptions : class =>
+        Stream<TOptions>(Emitting(point, static (ctx, output) => ctx.EmitAsync(output)), init, stateVersion, storeTypes);
 
     /// <summary>A stream → stream UDF whose handler emits through <c>ctx.EmitAsync</c>.</summary>
     /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>).</typeparam>
@@ -66,12 +64,8 @@ public static class UdfFunction
     /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="StateStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
     public static Func<UdfHandlerContext, IUdfHandler> Stream<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Point, ValueTask> point, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
-        where TOptions : class
-    {
-        ArgumentNullException.ThrowIfNull(point);
-        ArgumentOutOfRangeException.ThrowIfNegative(stateVersion);
-        return context => FunctionUdf<TOptions>.ForPoints(context, init, point, stateVersion, storeTypes);
-    }
+        where TOptions : class =>
+        FunctionUdf<TOptions>.Factory(init, point ?? throw new ArgumentNullException(nameof(point)), null, stateVersion, storeTypes);
 
     /// <summary>A batch → batch UDF whose handler returns the batch to emit.</summary>
     /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>); <see cref="NoOptions"/> for none.</typeparam>
@@ -83,11 +77,8 @@ public static class UdfFunction
     /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="StateStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
     public static Func<UdfHandlerContext, IUdfHandler> Batch<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Batch, BatchBuilder?> batch, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
-        where TOptions : class
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return Batch<TOptions>((ctx, b) => batch(ctx, b) is { } output ? ctx.EmitAsync(output) : ValueTask.CompletedTask, init, stateVersion, storeTypes);
-    }
+        where TOptions : class =>
+        Batch<TOptions>(Emitting(batch, static (ctx, output) => ctx.EmitAsync(output)), init, stateVersion, storeTypes);
 
     /// <summary>A batch → batch UDF whose handler emits through <c>ctx.EmitAsync</c>.</summary>
     /// <typeparam name="TOptions">The options class (see <see cref="UdfOptions"/>); <see cref="NoOptions"/> for none.</typeparam>
@@ -98,10 +89,19 @@ public static class UdfFunction
     /// double and bool: your <c>JsonSerializerContext</c>'s <c>Default</c> (see <see cref="StateStore"/>).</param>
     /// <returns>The handler factory for <c>UdfHost.RunAsync</c>.</returns>
     public static Func<UdfHandlerContext, IUdfHandler> Batch<[UdfOptionsClass] TOptions>(Func<UdfFunctionContext<TOptions>, Batch, ValueTask> batch, Action<UdfFunctionContext<TOptions>>? init = null, int stateVersion = 1, IJsonTypeInfoResolver? storeTypes = null)
+        where TOptions : class =>
+        FunctionUdf<TOptions>.Factory(init, null, batch ?? throw new ArgumentNullException(nameof(batch)), stateVersion, storeTypes);
+
+    // The overloads whose handler returns its output (a Point or a BatchBuilder, or null for none), as a handler that
+    // emits it.
+    private static Func<UdfFunctionContext<TOptions>, TInput, ValueTask> Emitting<TOptions, TInput, TOutput>(
+        Func<UdfFunctionContext<TOptions>, TInput, TOutput?> handler,
+        Func<UdfFunctionContext<TOptions>, TOutput, ValueTask> emit,
+        [CallerArgumentExpression(nameof(handler))] string? name = null)
         where TOptions : class
+        where TOutput : class
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        ArgumentOutOfRangeException.ThrowIfNegative(stateVersion);
-        return context => FunctionUdf<TOptions>.ForBatches(context, init, batch, stateVersion, storeTypes);
+        ArgumentNullException.ThrowIfNull(handler, name);
+        return (ctx, input) => handler(ctx, input) is { } output ? emit(ctx, output) : ValueTask.CompletedTask;
     }
 }

@@ -14,24 +14,16 @@ public abstract class BatchToStreamUdf<[UdfOptionsClass] TOptions> : UdfHandler<
     /// <summary>Creates the handler for one connection.</summary>
     /// <param name="context">The connection's context, from the factory given to <c>UdfHost.RunAsync</c>.</param>
     protected BatchToStreamUdf(UdfHandlerContext context)
-        : base(context)
+        : base(context, EdgeType.Batch, EdgeType.Stream)
     {
     }
 
-    private protected sealed override EdgeType Wants => EdgeType.Batch;
-
-    private protected sealed override EdgeType Provides => EdgeType.Stream;
-
     /// <summary>One whole input batch (possibly empty).</summary>
-    /// <param name="batch">The batch; yours to keep.</param>
-    /// <returns>A task that completes when the batch is handled.</returns>
+    /// <inheritdoc cref="BatchUdf{TOptions}.OnBatchAsync(Batch)" path="/*[not(self::summary)]"/>
     protected abstract ValueTask OnBatchAsync(Batch batch);
 
     /// <summary>Emits a stream point, e.g. <c>batch.ToStreamPoint(point)</c>, which carries the batch's group.</summary>
-    /// <param name="point">The point.</param>
-    /// <param name="cancellationToken">Stops waiting for room.</param>
-    /// <returns>A task that completes when the point is written.</returns>
-    /// <exception cref="UdfOutputClosedException">The agent has stopped or failed.</exception>
+    /// <inheritdoc cref="StreamUdf{TOptions}.EmitAsync(Point, CancellationToken)" path="/*[not(self::summary)]"/>
     protected ValueTask EmitAsync(Point point, CancellationToken cancellationToken = default) =>
         Context.EmitPointAsync(point, cancellationToken);
 

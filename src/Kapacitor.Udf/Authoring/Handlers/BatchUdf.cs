@@ -30,13 +30,9 @@ public abstract class BatchUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOptions
     /// <summary>Creates the handler for one connection.</summary>
     /// <param name="context">The connection's context, from the factory given to <c>UdfHost.RunAsync</c>.</param>
     protected BatchUdf(UdfHandlerContext context)
-        : base(context)
+        : base(context, EdgeType.Batch, EdgeType.Batch)
     {
     }
-
-    private protected sealed override EdgeType Wants => EdgeType.Batch;
-
-    private protected sealed override EdgeType Provides => EdgeType.Batch;
 
     /// <summary>One whole input batch (possibly empty). Take its metadata from the batch, not from its points.</summary>
     /// <param name="batch">The batch; yours to keep.</param>
@@ -48,11 +44,8 @@ public abstract class BatchUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOptions
     /// <param name="cancellationToken">Stops waiting for room.</param>
     /// <returns>A task that completes when the batch is written.</returns>
     /// <exception cref="UdfOutputClosedException">The agent has stopped or failed.</exception>
-    protected ValueTask EmitAsync(BatchBuilder batch, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return batch.EmitAsync(Context, cancellationToken);
-    }
+    protected ValueTask EmitAsync(BatchBuilder batch, CancellationToken cancellationToken = default) =>
+        EmitBatchAsync(batch, cancellationToken);
 
     private protected sealed override ValueTask OnBatchMessageAsync(Batch batch) => OnBatchAsync(batch);
 }

@@ -21,7 +21,7 @@ public abstract class StreamToBatchUdf<[UdfOptionsClass] TOptions> : UdfHandler<
     /// <summary>Creates the handler for one connection.</summary>
     /// <param name="context">The connection's context, from the factory given to <c>UdfHost.RunAsync</c>.</param>
     protected StreamToBatchUdf(UdfHandlerContext context)
-        : base(context)
+        : base(context, EdgeType.Stream, EdgeType.Batch)
     {
     }
 
@@ -29,25 +29,13 @@ public abstract class StreamToBatchUdf<[UdfOptionsClass] TOptions> : UdfHandler<
     /// <see cref="UdfHandler{TOptions}.Options"/> (e.g. <c>BatchWindow.ByPeriod(Options.Period)</c>).</summary>
     protected abstract BatchWindow Cut { get; }
 
-    private protected sealed override EdgeType Wants => EdgeType.Stream;
-
-    private protected sealed override EdgeType Provides => EdgeType.Batch;
-
     /// <summary>One batch of one group's points.</summary>
-    /// <param name="batch">The batch; yours to keep.</param>
-    /// <returns>A task that completes when the batch is handled.</returns>
+    /// <inheritdoc cref="BatchUdf{TOptions}.OnBatchAsync(Batch)" path="/*[not(self::summary)]"/>
     protected abstract ValueTask OnBatchAsync(Batch batch);
 
-    /// <summary>Emits a batch, framed as Begin, points, End with the real size.</summary>
-    /// <param name="batch">The batch.</param>
-    /// <param name="cancellationToken">Stops waiting for room.</param>
-    /// <returns>A task that completes when the batch is written.</returns>
-    /// <exception cref="UdfOutputClosedException">The agent has stopped or failed.</exception>
-    protected ValueTask EmitAsync(BatchBuilder batch, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return batch.EmitAsync(Context, cancellationToken);
-    }
+    /// <inheritdoc cref="BatchUdf{TOptions}.EmitAsync(BatchBuilder, CancellationToken)"/>
+    protected ValueTask EmitAsync(BatchBuilder batch, CancellationToken cancellationToken = default) =>
+        EmitBatchAsync(batch, cancellationToken);
 
     private protected sealed override void OnInitialized() => _cut = Cut ?? throw new InvalidOperationException("Cut returned null");
 

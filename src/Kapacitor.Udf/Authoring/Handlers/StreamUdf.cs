@@ -21,13 +21,9 @@ public abstract class StreamUdf<[UdfOptionsClass] TOptions> : UdfHandler<TOption
     /// <summary>Creates the handler for one connection.</summary>
     /// <param name="context">The connection's context, from the factory given to <c>UdfHost.RunAsync</c>.</param>
     protected StreamUdf(UdfHandlerContext context)
-        : base(context)
+        : base(context, EdgeType.Stream, EdgeType.Stream)
     {
     }
-
-    private protected sealed override EdgeType Wants => EdgeType.Stream;
-
-    private protected sealed override EdgeType Provides => EdgeType.Stream;
 
     /// <summary>One stream point, fully populated (time, name, database, retention policy, group, dimensions, byName,
     /// tags, fields). The point is yours: change it and emit it, keep it, or drop it.</summary>

@@ -23,7 +23,12 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
     private TOptions? _options;
     private ISnapshotSlot? _snapshots;
 
-    private protected UdfHandler(UdfHandlerContext context) => Context = context ?? throw new ArgumentNullException(nameof(context));
+    // The edges are the derived class's (its Info answer), fixed for the connection.
+    private protected UdfHandler(UdfHandlerContext context, EdgeType wants, EdgeType provides)
+    {
+        Context = context ?? throw new ArgumentNullException(nameof(context));
+        (Wants, Provides) = (wants, provides);
+    }
 
     /// <summary>The connection: output, logger, task and node IDs, stop signal.</summary>
     protected UdfHandlerContext Context { get; }
@@ -36,9 +41,9 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
     protected TOptions Options => _options ?? throw new InvalidOperationException(
         $"Options are bound at Init: they cannot be read in the constructor or before Init (use OnInitAsync)");
 
-    private protected abstract EdgeType Wants { get; }
+    private protected EdgeType Wants { get; }
 
-    private protected abstract EdgeType Provides { get; }
+    private protected EdgeType Provides { get; }
 
     /// <summary>Runs once, after the options are bound and valid, before any data. Throw
     /// <see cref="UdfOptionsException"/> to reject the options with your own words (shown to the user as is); any other
@@ -94,6 +99,13 @@ public abstract class UdfHandler<[UdfOptionsClass] TOptions> : IUdfHandler
     // End are assembled here into one Batch for OnBatchMessageAsync. The agent refuses the other edge's messages before
     // they reach a handler (Info says which edge), so each base class overrides only its own.
     private BatchAssembler? _batch;
+
+    // The batch-output classes' EmitAsync.
+    private protected ValueTask EmitBatchAsync(BatchBuilder batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return batch.EmitAsync(Context, cancellationToken);
+    }
 
     private protected virtual ValueTask OnPointMessageAsync(Point point) => throw new NotSupportedException("this UDF wants batches, not a stream");
 
