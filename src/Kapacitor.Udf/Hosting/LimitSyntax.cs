@@ -11,10 +11,10 @@ namespace Kapacitor.Udf;
 /// </summary>
 internal static class LimitSyntax
 {
-    // Go's time.ParseDuration units, plus Kapacitor's d and w (TICKscript durations).
+    // Go's time.ParseDuration units, plus Kapacitor's u, µ, d and w (TICKscript durations).
     private static readonly (string Unit, decimal Ticks)[] DurationUnits =
     [
-        ("ns", 0.01m), ("us", 10m), ("µs", 10m), ("μs", 10m), ("ms", TimeSpan.TicksPerMillisecond),
+        ("ns", 0.01m), ("us", 10m), ("µs", 10m), ("μs", 10m), ("u", 10m), ("µ", 10m), ("ms", TimeSpan.TicksPerMillisecond),
         ("s", TimeSpan.TicksPerSecond), ("m", TimeSpan.TicksPerMinute), ("h", TimeSpan.TicksPerHour),
         ("d", TimeSpan.TicksPerDay), ("w", TimeSpan.TicksPerDay * 7),
     ];
@@ -25,7 +25,7 @@ internal static class LimitSyntax
     ];
 
     /// <summary>Parses a duration: <c>0</c>, or numbers (decimals allowed) each followed by a unit
-    /// (<c>ns us µs ms s m h d w</c>), summed: <c>1h30m</c>, <c>1.5s</c>. No sign.</summary>
+    /// (<c>ns us µs u µ ms s m h d w</c>), summed: <c>1h30m</c>, <c>1.5s</c>. No sign.</summary>
     public static bool TryParseDuration(string text, out TimeSpan value)
     {
         value = TimeSpan.Zero;

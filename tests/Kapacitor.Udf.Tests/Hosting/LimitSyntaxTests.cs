@@ -15,6 +15,9 @@ public class LimitSyntaxTests
     [InlineData("1w", 7 * TimeSpan.TicksPerDay)]
     [InlineData("250us", 250 * TimeSpan.TicksPerMicrosecond)]
     [InlineData("250µs", 250 * TimeSpan.TicksPerMicrosecond)]
+    [InlineData("250u", 250 * TimeSpan.TicksPerMicrosecond)]
+    [InlineData("250µ", 250 * TimeSpan.TicksPerMicrosecond)]
+    [InlineData("1000000ns", TimeSpan.TicksPerMillisecond)]
     [InlineData("300ns", 3L)]
     [InlineData("0s", 0L)]
     public void TryParseDuration_GoAndKapacitorForms_Parsed(string text, long ticks)
